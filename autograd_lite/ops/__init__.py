@@ -1,0 +1,1 @@
+"""Built-in operations by family; each op is an `Op` with forward and derivative side by side."""

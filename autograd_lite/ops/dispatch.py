@@ -1,0 +1,74 @@
+"""Which autograd_lite function NumPy calls when a ufunc or array function meets a Tensor.
+
+This is what lets one derivative rule, written with NumPy, run on arrays (plain
+backward) and on Tensors (`create_graph=True`, building the graph of the backward).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import arithmetic, elementwise, linalg, reduce, shape
+from ._common import as_tensor
+
+
+def _constant(ufunc: np.ufunc):
+    """A ufunc with no gradient (sign, comparisons): applied to the data."""
+
+    def apply(*args: Any) -> Tensor:
+        return Tensor._make(np.asarray(ufunc(*[a._data if isinstance(a, Tensor) else a for a in args])), None)
+
+    return apply
+
+
+def _square(x: Any) -> Tensor:
+    x = as_tensor(x)
+    return arithmetic.mul(x, x)
+
+
+UFUNCS = {
+    np.add: arithmetic.add,
+    np.subtract: arithmetic.sub,
+    np.multiply: arithmetic.mul,
+    np.true_divide: arithmetic.div,
+    np.power: arithmetic.pow,
+    np.negative: arithmetic.neg,
+    np.positive: lambda x: x,
+    np.matmul: linalg.matmul,
+    np.exp: elementwise.exp,
+    np.log: elementwise.log,
+    np.sqrt: elementwise.sqrt,
+    np.absolute: elementwise.abs,
+    np.sin: elementwise.sin,
+    np.cos: elementwise.cos,
+    np.tanh: elementwise.tanh,
+    np.maximum: elementwise.maximum,
+    np.minimum: elementwise.minimum,
+    np.square: _square,
+    np.sign: _constant(np.sign),
+    np.isfinite: _constant(np.isfinite),
+    np.isnan: _constant(np.isnan),
+    np.greater: _constant(np.greater),
+    np.greater_equal: _constant(np.greater_equal),
+    np.less: _constant(np.less),
+    np.less_equal: _constant(np.less_equal),
+    np.equal: _constant(np.equal),
+    np.not_equal: _constant(np.not_equal),
+}
+
+ARRAY_FUNCTIONS = {
+    np.broadcast_to: shape.broadcast_to,
+    np.where: elementwise.where,
+    np.reshape: lambda x, shape_, *args, **kwargs: shape.reshape(x, shape_),
+    np.transpose: lambda x, axes=None: shape.transpose(x, *(() if axes is None else (axes,))),
+    np.sum: lambda x, axis=None, keepdims=False, **kwargs: reduce.sum(x, axis, keepdims),
+    np.mean: lambda x, axis=None, keepdims=False, **kwargs: reduce.mean(x, axis, keepdims),
+    np.concatenate: lambda arrays, axis=0: shape.concatenate(arrays, axis),
+    np.stack: lambda arrays, axis=0: shape.stack(arrays, axis),
+    np.clip: lambda x, a_min=None, a_max=None, **kwargs: elementwise.clip(x, a_min, a_max),
+    np.shape: lambda x: as_tensor(x).shape,
+    np.ndim: lambda x: as_tensor(x).ndim,
+}

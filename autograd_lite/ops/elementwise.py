@@ -1,0 +1,469 @@
+"""Elementwise functions: exp, log, sqrt, abs, sin, cos, tanh and the activations,
+clip, maximum, minimum, where. Conventions at kinks are stated in each docstring."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from ._common import as_tensor, binary_operands, cast
+
+
+def _unary_input(x: Any) -> Tensor:
+    """`x` as a Tensor; integer and bool data become the default float dtype (as PyTorch)."""
+    x = as_tensor(x)
+    if x._data.dtype.kind != "f":
+        x = cast(x, dtypes.get_default_dtype())
+    return x
+
+
+class Exp(Op):
+    """exp(x);  d/dx = grad * out"""
+
+    __slots__ = ()
+    name = "exp"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+def exp(x: Any) -> Tensor:
+    """Elementwise e**x.
+
+    >>> import autograd_lite as al
+    >>> al.exp(al.tensor([0.0]))
+    tensor([1.])
+    """
+    return Exp.apply(_unary_input(x))
+
+
+class Log(Op):
+    """log(x);  d/dx = grad / x"""
+
+    __slots__ = ()
+    name = "log"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+def log(x: Any) -> Tensor:
+    """Elementwise natural logarithm."""
+    return Log.apply(_unary_input(x))
+
+
+class Sqrt(Op):
+    """sqrt(x);  d/dx = grad / (2 * out)"""
+
+    __slots__ = ()
+    name = "sqrt"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+def sqrt(x: Any) -> Tensor:
+    """Elementwise square root."""
+    return Sqrt.apply(_unary_input(x))
+
+
+class Abs(Op):
+    """|x|;  d/dx = grad * sign(x)  (abs'(0) = 0)"""
+
+    __slots__ = ()
+    name = "abs"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (sign,) = ctx.saved_tensors
+        return grad * sign
+
+
+def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
+    """Elementwise absolute value."""
+    return Abs.apply(as_tensor(x))
+
+
+class Sin(Op):
+    """sin(x);  d/dx = grad * cos(x)"""
+
+    __slots__ = ()
+    name = "sin"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.cos(x)
+
+
+def sin(x: Any) -> Tensor:
+    """Elementwise sine."""
+    return Sin.apply(_unary_input(x))
+
+
+class Cos(Op):
+    """cos(x);  d/dx = -grad * sin(x)"""
+
+    __slots__ = ()
+    name = "cos"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * np.sin(x)
+
+
+def cos(x: Any) -> Tensor:
+    """Elementwise cosine."""
+    return Cos.apply(_unary_input(x))
+
+
+class Tanh(Op):
+    """tanh(x);  d/dx = grad * (1 - out**2)"""
+
+    __slots__ = ()
+    name = "tanh"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+def tanh(x: Any) -> Tensor:
+    """Elementwise hyperbolic tangent."""
+    return Tanh.apply(_unary_input(x))
+
+
+def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) without overflow: exp is only taken of -|x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+class Sigmoid(Op):
+    """1 / (1 + exp(-x));  d/dx = grad * out * (1 - out)"""
+
+    __slots__ = ()
+    name = "sigmoid"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = stable_sigmoid(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out * (1 - out))
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Elementwise logistic function, exact for |x| up to the dtype's range.
+
+    >>> import autograd_lite as al
+    >>> al.sigmoid(al.tensor([0.0, 1e4, -1e4]))
+    tensor([0.5, 1. , 0. ])
+    """
+    return Sigmoid.apply(_unary_input(x))
+
+
+def sigmoid_of(x: Any) -> Any:
+    """sigmoid of an array or (in a create_graph backward) of a Tensor."""
+    return sigmoid(x) if isinstance(x, Tensor) else stable_sigmoid(x)
+
+
+class ReLU(Op):
+    """max(x, 0);  d/dx = grad * (x > 0)  (relu'(0) = 0)"""
+
+    __slots__ = ()
+    name = "relu"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x > 0)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        return grad * mask
+
+
+def relu(x: Any) -> Tensor:
+    """Elementwise max(x, 0)."""
+    return ReLU.apply(_unary_input(x))
+
+
+class LeakyReLU(Op):
+    """x if x > 0 else slope * x;  d/dx = grad * (1 if x > 0 else slope)  (slope at 0)"""
+
+    __slots__ = ()
+    name = "leaky_relu"
+
+    @staticmethod
+    def forward(ctx, x, negative_slope):
+        slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
+        ctx.save_for_backward(slope)
+        return x * slope
+
+    @staticmethod
+    def backward(ctx, grad):
+        (slope,) = ctx.saved_tensors
+        return grad * slope, None
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
+    """Elementwise x if x > 0 else negative_slope * x."""
+    return LeakyReLU.apply(_unary_input(x), float(negative_slope))
+
+
+class ELU(Op):
+    """x if x > 0 else alpha * (exp(x) - 1);  d/dx = grad if x > 0 else grad * (out + alpha)"""
+
+    __slots__ = ()
+    name = "elu"
+
+    @staticmethod
+    def forward(ctx, x, alpha):
+        positive = x > 0
+        out = np.where(positive, x, alpha * np.expm1(np.minimum(x, 0)))
+        ctx.save_for_backward(positive, out, alpha)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        positive, out, alpha = ctx.saved_tensors
+        return np.where(positive, grad, grad * (out + alpha)), None
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """Elementwise exponential linear unit (PyTorch's ELU)."""
+    return ELU.apply(_unary_input(x), float(alpha))
+
+
+# PyTorch's softplus returns x itself above this threshold (beta = 1).
+_SOFTPLUS_THRESHOLD = 20.0
+
+
+class Softplus(Op):
+    """log(1 + exp(x)) (x itself above 20, as PyTorch);  d/dx = grad * sigmoid(x)"""
+
+    __slots__ = ()
+    name = "softplus"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        linear = x > _SOFTPLUS_THRESHOLD
+        return np.where(linear, x, np.log1p(np.exp(np.minimum(x, _SOFTPLUS_THRESHOLD))))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        linear = (x._data if isinstance(x, Tensor) else x) > _SOFTPLUS_THRESHOLD
+        return np.where(linear, grad, grad * sigmoid_of(x))
+
+
+def softplus(x: Any) -> Tensor:
+    """Elementwise log(1 + exp(x)), stable for large |x|."""
+    return Softplus.apply(_unary_input(x))
+
+
+_GELU_K = math.sqrt(2.0 / math.pi)
+_GELU_C = 0.044715
+
+
+class GELU(Op):
+    """0.5 x (1 + tanh(k (x + c x**3)));
+    d/dx = grad * (0.5 (1 + t) + 0.5 x (1 - t**2) k (1 + 3 c x**2)),  t = tanh(k (x + c x**3))"""
+
+    __slots__ = ()
+    name = "gelu"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        t = np.tanh(_GELU_K * (x + _GELU_C * x * x * x))
+        return 0.5 * x * (1 + t)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        x_squared = x * x
+        t = np.tanh(_GELU_K * (x + _GELU_C * x_squared * x))
+        slope = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_GELU_K * (1 + 3 * _GELU_C * x_squared))
+        return grad * slope
+
+
+def gelu(x: Any) -> Tensor:
+    """Elementwise GELU, tanh approximation (PyTorch's approximate='tanh')."""
+    return GELU.apply(_unary_input(x))
+
+
+class Clip(Op):
+    """min(max(x, lo), hi);  d/dx = grad where lo <= x <= hi, else 0"""
+
+    __slots__ = ()
+    name = "clip"
+
+    @staticmethod
+    def forward(ctx, x, low, high):
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        ctx.save_for_backward(inside)
+        return np.clip(x, low, high).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inside,) = ctx.saved_tensors
+        return grad * inside, None, None
+
+
+def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - NumPy's names
+    """Elementwise clamp to [min, max]; the gradient passes where min <= x <= max."""
+    if min is None and max is None:
+        raise ValueError("clip needs at least one of min and max")
+    x = as_tensor(x)
+    low = min.item() if isinstance(min, Tensor) else min
+    high = max.item() if isinstance(max, Tensor) else max
+    return Clip.apply(x, low, high)
+
+
+class Maximum(Op):
+    """max(a, b);  the gradient goes to the larger input, split equally on ties"""
+
+    __slots__ = ()
+    name = "maximum"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.maximum(a, b)
+        ctx.save_for_backward(_share_of_a(a > b, a == b, out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (share_a,) = ctx.saved_tensors
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Minimum(Op):
+    """min(a, b);  the gradient goes to the smaller input, split equally on ties"""
+
+    __slots__ = ()
+    name = "minimum"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.minimum(a, b)
+        ctx.save_for_backward(_share_of_a(a < b, a == b, out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (share_a,) = ctx.saved_tensors
+        return grad * share_a, grad * (1 - share_a)
+
+
+def _share_of_a(wins: np.ndarray, ties: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """1 where a wins, 0.5 on ties (PyTorch's rule), 0 where b wins."""
+    share = wins.astype(dtype)
+    share += 0.5 * ties
+    return share
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum, broadcasting; ties split the gradient equally."""
+    a, b = binary_operands(a, b)
+    return Maximum.apply(a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum, broadcasting; ties split the gradient equally."""
+    a, b = binary_operands(a, b)
+    return Minimum.apply(a, b)
+
+
+class Where(Op):
+    """cond ? a : b;  d/da = grad where cond,  d/db = grad where not cond"""
+
+    __slots__ = ()
+    name = "where"
+
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.save_for_backward(condition)
+        return np.where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (condition,) = ctx.saved_tensors
+        needs_a, needs_b = ctx.inputs[1], ctx.inputs[2]
+        return (
+            None,
+            np.where(condition, grad, 0) if needs_a is not None else None,
+            np.where(condition, 0, grad) if needs_b is not None else None,
+        )
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elementwise `a` where `condition` else `b`, broadcasting all three."""
+    condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if condition.dtype != np.bool_:
+        condition = condition.astype(bool)
+    a, b = binary_operands(a, b)
+    return Where.apply(condition, a, b)
