@@ -1,0 +1,93 @@
+"""Shared plumbing for the example scripts: the command-line options every example has,
+the output folder, and a matplotlib that draws to files (never opens a window)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+# Agg renders to files only, so an example never blocks waiting for a window to close.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+
+DEFAULT_OUT = Path("out")
+
+
+def make_parser(description: str | None) -> argparse.ArgumentParser:
+    """An ArgumentParser with the options every example shares: --out and --fast.
+
+    >>> args = make_parser("demo").parse_args(["--fast"])
+    >>> args.fast, str(args.out)
+    (True, 'out')
+    """
+    parser = argparse.ArgumentParser(
+        description=(description or "").strip().splitlines()[0] if description else None,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the figures")
+    parser.add_argument(
+        "--fast",
+        "--quick",
+        action="store_true",
+        help="a tiny run (fewer iterations) that only checks the script works",
+    )
+    return parser
+
+
+def output_dir(path: Path | str) -> Path:
+    """Create the output folder (and its parents) if needed and return it."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_figure(fig: Any, folder: Path, filename: str, dpi: int = 90) -> Path:
+    """Write `fig` to folder/filename, close it (figures otherwise pile up), return the path."""
+    path = Path(folder) / filename
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def write_graph_svg(graph: Any, path: Path) -> Path | None:
+    """Render a `draw_graph` Digraph to an SVG file when Graphviz's `dot` is available.
+
+    Without `dot`, print how to get it and write the DOT text next to where the SVG
+    would have gone, so the example still finishes.
+    """
+    path = Path(path)
+    if shutil.which("dot") is None:
+        dot_path = path.with_suffix(".dot")
+        dot_path.write_text(graph.source)
+        print(
+            "Graphviz's `dot` program was not found, so the graph was not rendered to SVG.\n"
+            "  Install it (Debian/Ubuntu: `sudo apt-get install graphviz`, macOS: `brew install "
+            "graphviz`, conda: `conda install graphviz`), or render the DOT text written to "
+            f"{dot_path} at https://dreampuf.github.io/GraphvizOnline/"
+        )
+        return None
+    try:
+        svg = graph.pipe(format="svg")
+    except Exception as error:  # noqa: BLE001 - any rendering failure should not stop the example
+        print(f"Could not render the graph to SVG ({error}); continuing without it.")
+        return None
+    path.write_bytes(svg)
+    return path
+
+
+class Timer:
+    """Wall-clock timer used as a context manager: `with Timer() as t: ...; t.seconds`."""
+
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds = time.perf_counter() - self.start

@@ -1,0 +1,73 @@
+"""Smoke tests for examples/: each script's main() runs in its quick mode, writes its
+figures and prints sensible numbers, so the examples cannot silently rot."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def load_example(monkeypatch):
+    """Import examples/<name>.py as a module (the scripts import their neighbour _common)."""
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+
+    def load(name: str):
+        sys.modules.pop(name, None)
+        return importlib.import_module(name)
+
+    return load
+
+
+def assert_figures(result: dict, out: Path) -> None:
+    assert result["figures"], "the example wrote no figure"
+    for figure in result["figures"]:
+        figure = Path(figure)
+        assert figure.parent == out
+        assert figure.stat().st_size > 1000, f"{figure} looks empty"
+
+
+def test_gradient_descent_step(load_example, tmp_path):
+    result = load_example("gradient_descent_step").main(["--fast", "--out", str(tmp_path)])
+    assert result["loss"] == 4.0
+    assert result["grad"] == 4.0
+    assert result["new_value"] == np.float32(1.6)
+    assert_figures(result, tmp_path)
+
+
+def test_quadratic_descent(load_example, tmp_path):
+    result = load_example("quadratic_descent").main(["--out", str(tmp_path)])
+    small, medium, large = result["runs"]
+    # lr 0.001 shrinks x - 1/3 by 0.994 per step: after 500 steps x = 1/3 + 23/3 * 0.994**500.
+    assert small["iterations"] == 500 and not small["converged"]
+    assert small["x"] == pytest.approx(1 / 3 + 23 / 3 * 0.994**500, rel=1e-9)
+    assert large["converged"] and large["iterations"] < medium["iterations"] < 500
+    assert large["x"] == pytest.approx(1 / 3, abs=1e-4)
+    assert_figures(result, tmp_path)
+
+
+def test_linear_system(load_example, tmp_path):
+    # The full 10,000 iterations take about a second; the check is A·x against Y.
+    result = load_example("linear_system").main(["--out", str(tmp_path)])
+    np.testing.assert_allclose(result["Ax"], result["Y"], atol=5e-3)
+    assert result["final_loss"] < 1e-5 < result["first_loss"]
+    assert_figures(result, tmp_path)
+
+
+def test_finite_differences(load_example, tmp_path):
+    result = load_example("finite_differences").main(["--fast", "--out", str(tmp_path)])
+    assert result["engine_errors"]["float64"] < 1e-12
+    best_h, best_error = result["best"]["float64"]
+    assert best_error > result["engine_errors"]["float64"]
+    assert 1e-8 <= best_h <= 1e-3
+    # Round-off takes over at the smallest steps: the error rises again.
+    assert result["errors"]["float64"][-1] > 100 * best_error
+    assert_figures(result, tmp_path)
