@@ -40,6 +40,8 @@ def is_floating(dtype: np.dtype) -> bool:
 
 def infer_dtype(data: Any) -> np.dtype | None:
     """The dtype PyTorch gives Python data: bool, int64, or the default float; None for arrays."""
+    if isinstance(data, np.generic):
+        return None  # NumPy scalars keep their dtype (np.float64 is also a Python float)
     if isinstance(data, bool):
         return np.dtype(np.bool_)
     if isinstance(data, int):

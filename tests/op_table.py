@@ -1,0 +1,717 @@
+"""The one table of differentiable ops that drives the forward, gradcheck,
+second-order and PyTorch-oracle tests.
+
+Each `OpSpec` names the SPEC operation it covers (`op`), how to call it on
+autograd_lite Tensors (`fn`), a NumPy reference for the forward (`ref`), an
+optional PyTorch equivalent (`torch_fn`) and `draw`, which uses hypothesis to
+pick shapes and options and a seeded generator for the values. Values are drawn
+from the op's domain (positive for log/sqrt, away from kinks for abs/relu/clip,
+no near-ties for max/min/maximum) so that central differences are meaningful.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+from hypothesis import strategies as st
+
+import autograd_lite as al
+
+
+@dataclass
+class Case:
+    """Inputs for one call: `arrays` become Tensors (the differentiated inputs),
+    `kwargs` are passed unchanged to `fn`, `ref` and `torch_fn`."""
+
+    arrays: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    op: str
+    fn: Callable[..., Any]
+    ref: Callable[..., Any]
+    draw: Callable[[Any], Case]
+    torch_fn: Callable[..., Any] | None = None
+    # False where the rule is linear in the inputs or too costly for a second-order check.
+    gradgrad: bool = True
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# Every differentiable operation of SPEC §1; the table must cover each one.
+SPEC_OPS = frozenset(
+    """add sub mul div pow matmul radd rsub rmul rtruediv rpow rmatmul neg abs exp log sqrt
+    sin cos tanh sigmoid relu leaky_relu elu softplus gelu clip maximum minimum where sum mean
+    max min var std logsumexp reshape transpose T flatten squeeze unsqueeze broadcast_to
+    getitem concatenate stack softmax log_softmax astype linear""".split()
+)
+
+# -- value domains ------------------------------------------------------------------------
+
+
+def real(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    return np.asarray(rng.uniform(-2.0, 2.0, shape))
+
+
+def positive(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    return np.asarray(rng.uniform(0.5, 2.0, shape))
+
+
+def nonzero(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Away from 0 (the kink of abs/relu, the pole of 1/x)."""
+    return np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.2, 2.0, shape))
+
+
+def distinct(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """No two elements closer than 0.15, so max/min have no near-ties."""
+    size = math.prod(shape)
+    values = rng.permutation(size) * 0.25 - size * 0.125 + rng.uniform(-0.05, 0.05, size)
+    return values.reshape(shape)
+
+
+def on_grid(rng: np.random.Generator, shape: tuple, offset: float) -> np.ndarray:
+    """Multiples of 0.5 plus `offset`: two grids with offsets 0 and 0.25 never tie."""
+    return np.asarray(rng.integers(-4, 5, shape) * 0.5 + offset)
+
+
+CLIP_LOW, CLIP_HIGH = -0.5, 0.5
+
+
+def away_from_clip_bounds(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    pieces = np.stack([rng.uniform(-2.0, -0.6, shape), rng.uniform(-0.4, 0.4, shape), rng.uniform(0.6, 2.0, shape)])
+    choice = rng.integers(0, 3, shape)
+    return np.take_along_axis(pieces, choice[None], axis=0)[0]
+
+
+# -- shape strategies -----------------------------------------------------------------------
+
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
+NONEMPTY_DIMS = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
+
+
+def rng_from(data: Any) -> np.random.Generator:
+    return np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+
+
+def unary(domain: Callable = real, shapes: Any = SHAPES) -> Callable[[Any], Case]:
+    def draw(data: Any) -> Case:
+        shape = data.draw(shapes, label="shape")
+        return Case((domain(rng_from(data), shape),))
+
+    return draw
+
+
+def binary(domain_a: Callable = real, domain_b: Callable = real) -> Callable[[Any], Case]:
+    """Two operands of mutually broadcastable shapes (0-d and size-1 dims included)."""
+
+    def draw(data: Any) -> Case:
+        shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
+        rng = rng_from(data)
+        a_shape, b_shape = shapes.input_shapes
+        return Case((domain_a(rng, a_shape), domain_b(rng, b_shape)))
+
+    return draw
+
+
+def draw_axis(data: Any, ndim: int, allow_none: bool = True, allow_tuple: bool = True) -> Any:
+    """None, an int (possibly negative) or a tuple of distinct axes (possibly negative, possibly empty)."""
+    options = []
+    if allow_none:
+        options.append(st.none())
+    if ndim:
+        options.append(st.integers(-ndim, ndim - 1))
+    if allow_tuple:
+        options.append(
+            st.lists(st.integers(0, max(ndim - 1, 0)), unique=True, max_size=ndim).flatmap(
+                lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes])
+            )
+        )
+    return data.draw(st.one_of(*options), label="axis")
+
+
+def reduction(domain: Callable = real, ddof: bool = False) -> Callable[[Any], Case]:
+    def draw(data: Any) -> Case:
+        shape = data.draw(SHAPES, label="shape")
+        kwargs = {"axis": draw_axis(data, len(shape)), "keepdims": data.draw(st.booleans(), label="keepdims")}
+        if ddof:
+            axes = _axes(kwargs["axis"], len(shape))
+            count = math.prod(shape[a] for a in axes)
+            kwargs["ddof"] = data.draw(st.integers(0, max(count - 1, 0)), label="ddof")
+        return Case((domain(rng_from(data), shape),), kwargs)
+
+    return draw
+
+
+def _axes(axis: Any, ndim: int) -> tuple:
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        return (axis % ndim,) if ndim else ()
+    return tuple(a % ndim for a in axis)
+
+
+def _torch_dim(axis: Any, ndim: int) -> tuple:
+    return _axes(axis, ndim)
+
+
+def draw_reshape(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    remaining = math.prod(shape)
+    target = []
+    while remaining > 1 and len(target) < 3:
+        divisors = [d for d in range(1, remaining + 1) if remaining % d == 0]
+        d = data.draw(st.sampled_from(divisors), label="dim")
+        target.append(d)
+        remaining //= d
+    target.append(remaining)
+    if data.draw(st.booleans(), label="infer"):
+        target[data.draw(st.integers(0, len(target) - 1), label="infer_at")] = -1
+    return Case((real(rng_from(data), shape),), {"shape": tuple(target)})
+
+
+def draw_transpose(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    ndim = len(shape)
+    if data.draw(st.booleans(), label="reverse"):
+        axes = None
+    else:
+        perm = data.draw(st.permutations(range(ndim)), label="perm")
+        axes = tuple(data.draw(st.sampled_from([a, a - ndim]), label="sign") for a in perm)
+    return Case((real(rng_from(data), shape),), {"axes": axes})
+
+
+def draw_squeeze(data: Any) -> Case:
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=2), label="shape")
+    ndim = len(shape)
+    ones = [i for i, n in enumerate(shape) if n == 1]
+    choice = data.draw(st.sampled_from(["none", "int", "tuple"] if ones else ["none"]), label="kind")
+    if choice == "none":
+        axis = None
+    elif choice == "int":
+        a = data.draw(st.sampled_from(ones), label="axis")
+        axis = data.draw(st.sampled_from([a, a - ndim]), label="sign")
+    else:
+        chosen = data.draw(st.lists(st.sampled_from(ones), unique=True, min_size=1), label="axes")
+        axis = tuple(data.draw(st.sampled_from([a, a - ndim]), label="sign") for a in chosen)
+    return Case((real(rng_from(data), shape),), {"axis": axis})
+
+
+def draw_unsqueeze(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    axis = data.draw(st.integers(-len(shape) - 1, len(shape)), label="axis")
+    return Case((real(rng_from(data), shape),), {"axis": axis})
+
+
+def draw_broadcast_to(data: Any) -> Case:
+    target = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), label="target")
+    keep = data.draw(st.integers(0, len(target)), label="kept_dims")
+    source = tuple(n if data.draw(st.booleans(), label="keep") else 1 for n in target[len(target) - keep :])
+    return Case((real(rng_from(data), source),), {"shape": target})
+
+
+def draw_concatenate(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    axis = data.draw(st.integers(-ndim, ndim - 1), label="axis")
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    arrays = []
+    for _ in range(count):
+        part = list(shape)
+        part[axis] = data.draw(st.integers(1, 3), label="size")
+        arrays.append(real(rng, tuple(part)))
+    return Case(tuple(arrays), {"axis": axis})
+
+
+def draw_stack(data: Any) -> Case:
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3), label="shape")
+    axis = data.draw(st.integers(-len(shape) - 1, len(shape)), label="axis")
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Case(tuple(real(rng, shape) for _ in range(count)), {"axis": axis})
+
+
+def draw_matmul(data: Any) -> Case:
+    """1-D @ 1-D, 1-D @ batched, batched @ 1-D and broadcast batch dimensions."""
+    kind = data.draw(st.sampled_from(["vv", "vm", "mv", "mm"]), label="kind")
+    n, m, k = (data.draw(st.integers(1, 3), label="size") for _ in range(3))
+    batches = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=2), label="batch")
+    batch_a, batch_b = batches.input_shapes
+    a_shape = (k,) if kind in ("vv", "vm") else batch_a + (n, k)
+    b_shape = (k,) if kind in ("vv", "mv") else batch_b + (k, m)
+    rng = rng_from(data)
+    return Case((real(rng, a_shape), real(rng, b_shape)))
+
+
+def _constant_left(case: Case) -> Case:
+    a, b = case.arrays
+    return Case((b,), {"a": a})
+
+
+def draw_linear(data: Any) -> Case:
+    batch = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3), label="batch")
+    n_in, n_out = data.draw(st.integers(1, 3), label="in"), data.draw(st.integers(1, 3), label="out")
+    rng = rng_from(data)
+    arrays = (real(rng, batch + (n_in,)), real(rng, (n_out, n_in)))
+    if data.draw(st.booleans(), label="bias"):
+        arrays += (real(rng, (n_out,)),)
+    return Case(arrays)
+
+
+def draw_softmax(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    ndim = len(shape)
+    axis = data.draw(st.integers(-ndim, ndim - 1), label="axis") if ndim else -1
+    return Case((real(rng_from(data), shape) * 3,), {"axis": axis})
+
+
+def draw_where(data: Any) -> Case:
+    shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes")
+    rng = rng_from(data)
+    cond_shape, a_shape, b_shape = shapes.input_shapes
+    return Case((real(rng, a_shape), real(rng, b_shape)), {"condition": rng.random(cond_shape) > 0.5})
+
+
+def draw_clip(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    bounds = data.draw(
+        st.sampled_from([(CLIP_LOW, CLIP_HIGH), (CLIP_LOW, None), (None, CLIP_HIGH)]), label="bounds"
+    )
+    return Case((away_from_clip_bounds(rng_from(data), shape),), {"low": bounds[0], "high": bounds[1]})
+
+
+def draw_max_pair(offset_b: float) -> Callable[[Any], Case]:
+    def draw(data: Any) -> Case:
+        shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
+        rng = rng_from(data)
+        a_shape, b_shape = shapes.input_shapes
+        return Case((on_grid(rng, a_shape, 0.0), on_grid(rng, b_shape, offset_b)))
+
+    return draw
+
+
+# -- indexing ---------------------------------------------------------------------------------
+
+INDEX_SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+
+
+def draw_basic_index(data: Any) -> Case:
+    """Slices (negative steps too), ints, None and ... as hypothesis builds them."""
+    shape = data.draw(INDEX_SHAPES, label="shape")
+    index = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True), label="index")
+    return Case((real(rng_from(data), shape),), {"index": index})
+
+
+def draw_int_array_index(data: Any) -> Case:
+    """Integer arrays (negative too) along leading axes, given as arrays, lists or int Tensors;
+    at least one index repeats, so gradients must accumulate."""
+    shape = data.draw(INDEX_SHAPES, label="shape")
+    rng = rng_from(data)
+    count = data.draw(st.integers(1, len(shape)), label="indexed_axes")
+    length = shape[0] + 1 + data.draw(st.integers(0, 2), label="extra")  # more picks than rows: repeats
+    index = tuple(rng.integers(-n, n, length) for n in shape[:count])
+    form = data.draw(st.sampled_from(["array", "list", "tensor"]), label="form")
+    if form == "list":
+        index = tuple(i.tolist() for i in index)
+    elif form == "tensor":
+        index = tuple(al.tensor(i) for i in index)
+    if data.draw(st.booleans(), label="trailing_slice") and count < len(shape):
+        index = index + (slice(None, None, -1),)
+    return Case((real(rng, shape),), {"index": index if len(index) > 1 else index[0]})
+
+
+def draw_mask_index(data: Any) -> Case:
+    """A boolean mask over the leading axes, alone or followed by a slice / preceded by a slice."""
+    shape = data.draw(INDEX_SHAPES, label="shape")
+    rng = rng_from(data)
+    dims = data.draw(st.integers(1, len(shape)), label="mask_dims")
+    mask = rng.random(shape[:dims]) > 0.4
+    form = data.draw(st.sampled_from(["mask", "mask_slice", "slice_mask", "tensor"]), label="form")
+    if form == "mask_slice" and dims < len(shape):
+        index = (mask, slice(None, None, -2))
+    elif form == "slice_mask" and len(shape) >= 2:
+        index = (slice(1, None), rng.random(shape[1]) > 0.4)
+    elif form == "tensor":
+        index = al.tensor(mask)
+    else:
+        index = mask
+    return Case((real(rng, shape),), {"index": index})
+
+
+def _numpy_index(index: Any) -> Any:
+    if isinstance(index, tuple):
+        return tuple(_numpy_index(i) for i in index)
+    if isinstance(index, al.Tensor):
+        return index.numpy()
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _torch_index(index: Any) -> Any:
+    import torch
+
+    index = _numpy_index(index)
+    if isinstance(index, tuple):
+        return tuple(_torch_index(i) for i in index)
+    if isinstance(index, np.ndarray):
+        return torch.from_numpy(index)
+    return index
+
+
+def _torch_getitem(t: Any, index: Any) -> Any:
+    return t[_torch_index(index)]
+
+
+def _has_negative_step(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in parts)
+
+
+# -- numpy references for composite-free ops ------------------------------------------------------
+
+
+def np_logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    shift = np.max(x, axis=axis, keepdims=True)
+    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=_axes(axis, x.ndim))
+
+
+def np_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    if x.ndim == 0:
+        return np.ones_like(x)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def np_log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    if x.ndim == 0:
+        return np.zeros_like(x)
+    shift = x - x.max(axis=axis, keepdims=True)
+    return shift - np.log(np.exp(shift).sum(axis=axis, keepdims=True))
+
+
+def np_sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def np_gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+
+
+def np_elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def np_linear(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    out = x @ w.T
+    return out if b is None else out + b
+
+
+def _squeeze_all(x: Any, axis: Any) -> Any:
+    return np.squeeze(x) if axis is None else np.squeeze(x, axis=axis)
+
+
+def _torch_f() -> Any:
+    import torch.nn.functional as F
+
+    return F
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+S = 2.5  # a weak Python scalar operand
+
+OPS: list[OpSpec] = [
+    # operators and their reflected forms
+    OpSpec("add", "add", lambda a, b: a + b, np.add, binary(), lambda a, b: a + b, gradgrad=False),
+    OpSpec("sub", "sub", lambda a, b: a - b, np.subtract, binary(), lambda a, b: a - b, gradgrad=False),
+    OpSpec("mul", "mul", lambda a, b: a * b, np.multiply, binary(), lambda a, b: a * b),
+    OpSpec("div", "div", lambda a, b: a / b, np.divide, binary(real, nonzero), lambda a, b: a / b),
+    OpSpec("pow", "pow", lambda a, b: a**b, np.power, binary(positive, real), lambda a, b: a**b),
+    OpSpec("radd", "radd", lambda x: S + x, lambda x: S + x, unary(), lambda x: S + x, gradgrad=False),
+    OpSpec("rsub", "rsub", lambda x: S - x, lambda x: S - x, unary(), lambda x: S - x, gradgrad=False),
+    OpSpec("rmul", "rmul", lambda x: S * x, lambda x: S * x, unary(), lambda x: S * x, gradgrad=False),
+    OpSpec("rtruediv", "rtruediv", lambda x: S / x, lambda x: S / x, unary(nonzero), lambda x: S / x),
+    OpSpec("rpow", "rpow", lambda x: S**x, lambda x: S**x, unary(), lambda x: S**x),
+    OpSpec("sub_scalar", "sub", lambda x: x - S, lambda x: x - S, unary(), lambda x: x - S, gradgrad=False),
+    OpSpec("div_scalar", "div", lambda x: x / S, lambda x: x / S, unary(), lambda x: x / S, gradgrad=False),
+    OpSpec("pow_int_2", "pow", lambda x: x**2, lambda x: x**2, unary(), lambda x: x**2),
+    OpSpec("pow_int_3", "pow", lambda x: x**3, lambda x: x**3, unary(), lambda x: x**3),
+    OpSpec("pow_0", "pow", lambda x: x**0, lambda x: x**0, unary(), lambda x: x**0, gradgrad=False),
+    OpSpec("pow_half", "pow", lambda x: x**0.5, lambda x: x**0.5, unary(positive), lambda x: x**0.5),
+    OpSpec("pow_neg", "pow", lambda x: x**-2, lambda x: x**-2.0, unary(nonzero), lambda x: x**-2),
+    OpSpec(
+        "rmatmul",
+        "rmatmul",
+        lambda b, a: a @ b,  # an ndarray on the left: NumPy hands the product to the Tensor
+        lambda b, a: a @ b,
+        lambda data: _constant_left(draw_matmul(data)),
+        lambda b, a: _torch().from_numpy(a) @ b,
+        gradgrad=False,
+    ),
+    OpSpec("neg", "neg", lambda x: -x, np.negative, unary(), lambda x: -x, gradgrad=False),
+    # elementwise
+    OpSpec("abs", "abs", al.abs, np.abs, unary(nonzero), lambda x: x.abs(), gradgrad=False),
+    OpSpec("abs_method", "abs", lambda x: abs(x), np.abs, unary(nonzero), lambda x: abs(x), gradgrad=False),
+    OpSpec("exp", "exp", al.exp, np.exp, unary(), lambda x: x.exp()),
+    OpSpec("log", "log", al.log, np.log, unary(positive), lambda x: x.log()),
+    OpSpec("sqrt", "sqrt", al.sqrt, np.sqrt, unary(positive), lambda x: x.sqrt()),
+    OpSpec("sin", "sin", al.sin, np.sin, unary(), lambda x: x.sin()),
+    OpSpec("cos", "cos", al.cos, np.cos, unary(), lambda x: x.cos()),
+    OpSpec("tanh", "tanh", al.tanh, np.tanh, unary(), lambda x: x.tanh()),
+    OpSpec("sigmoid", "sigmoid", al.sigmoid, np_sigmoid, unary(), lambda x: x.sigmoid()),
+    OpSpec("relu", "relu", al.relu, lambda x: np.maximum(x, 0), unary(nonzero), lambda x: x.relu(), gradgrad=False),
+    OpSpec(
+        "leaky_relu",
+        "leaky_relu",
+        lambda x: al.leaky_relu(x, 0.2),
+        lambda x: np.where(x > 0, x, 0.2 * x),
+        unary(nonzero),
+        lambda x: _torch_f().leaky_relu(x, 0.2),
+        gradgrad=False,
+    ),
+    OpSpec("elu", "elu", lambda x: al.elu(x, 1.5), lambda x: np_elu(x, 1.5), unary(nonzero), lambda x: _torch_f().elu(x, 1.5)),
+    OpSpec("softplus", "softplus", al.softplus, lambda x: np.log1p(np.exp(x)), unary(), lambda x: _torch_f().softplus(x)),
+    OpSpec("gelu", "gelu", al.gelu, np_gelu, unary(), lambda x: _torch_f().gelu(x, approximate="tanh")),
+    OpSpec(
+        "clip",
+        "clip",
+        lambda x, low, high: al.clip(x, low, high),
+        lambda x, low, high: np.clip(x, low, high),
+        draw_clip,
+        lambda x, low, high: _torch().clamp(x, low, high),
+        gradgrad=False,
+    ),
+    OpSpec("maximum", "maximum", al.maximum, np.maximum, draw_max_pair(0.25), lambda a, b: _torch().maximum(a, b), gradgrad=False),
+    OpSpec("minimum", "minimum", al.minimum, np.minimum, draw_max_pair(0.25), lambda a, b: _torch().minimum(a, b), gradgrad=False),
+    OpSpec(
+        "where",
+        "where",
+        lambda a, b, condition: al.where(condition, a, b),
+        lambda a, b, condition: np.where(condition, a, b),
+        draw_where,
+        lambda a, b, condition: _torch().where(_torch().from_numpy(condition), a, b),
+        gradgrad=False,
+    ),
+    # reductions
+    OpSpec(
+        "sum",
+        "sum",
+        lambda x, axis, keepdims: x.sum(axis, keepdims),
+        lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+        reduction(),
+        lambda x, axis, keepdims: x.sum(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "mean",
+        "mean",
+        lambda x, axis, keepdims: al.mean(x, axis, keepdims),
+        lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+        reduction(),
+        lambda x, axis, keepdims: x.mean(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "max",
+        "max",
+        lambda x, axis, keepdims: x.max(axis, keepdims),
+        lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+        reduction(distinct),
+        lambda x, axis, keepdims: _torch().amax(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "min",
+        "min",
+        lambda x, axis, keepdims: al.min(x, axis, keepdims),
+        lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
+        reduction(distinct),
+        lambda x, axis, keepdims: _torch().amin(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "var",
+        "var",
+        lambda x, axis, keepdims, ddof: x.var(axis, ddof, keepdims),
+        lambda x, axis, keepdims, ddof: np.var(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        reduction(distinct, ddof=True),
+        lambda x, axis, keepdims, ddof: _torch().var(x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims),
+    ),
+    OpSpec(
+        "std",
+        "std",
+        lambda x, axis, keepdims, ddof: al.std(x, axis, ddof, keepdims),
+        lambda x, axis, keepdims, ddof: np.std(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        reduction(distinct, ddof=True),
+        lambda x, axis, keepdims, ddof: _torch().std(x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims),
+    ),
+    OpSpec(
+        "logsumexp",
+        "logsumexp",
+        lambda x, axis, keepdims: x.logsumexp(axis, keepdims),
+        np_logsumexp,
+        reduction(),
+        lambda x, axis, keepdims: _torch().logsumexp(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+    ),
+    # shape
+    OpSpec(
+        "reshape",
+        "reshape",
+        lambda x, shape: x.reshape(shape),
+        lambda x, shape: x.reshape(shape),
+        draw_reshape,
+        lambda x, shape: x.reshape(shape),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "reshape_varargs",
+        "reshape",
+        lambda x, shape: al.reshape(x, *shape),
+        lambda x, shape: x.reshape(shape),
+        draw_reshape,
+        lambda x, shape: x.reshape(shape),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "transpose",
+        "transpose",
+        lambda x, axes: x.transpose() if axes is None else x.transpose(*axes),
+        lambda x, axes: np.transpose(x, axes),
+        draw_transpose,
+        lambda x, axes: x.permute(*(range(x.ndim - 1, -1, -1) if axes is None else axes)),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(*range(x.ndim - 1, -1, -1)), gradgrad=False
+    ),
+    OpSpec("flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten(), gradgrad=False),
+    OpSpec(
+        "squeeze",
+        "squeeze",
+        lambda x, axis: x.squeeze(axis),
+        _squeeze_all,
+        draw_squeeze,
+        lambda x, axis: x.squeeze() if axis is None else x.squeeze(axis),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "unsqueeze",
+        "unsqueeze",
+        lambda x, axis: x.unsqueeze(axis),
+        lambda x, axis: np.expand_dims(x, axis),
+        draw_unsqueeze,
+        lambda x, axis: x.unsqueeze(axis),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "broadcast_to",
+        "broadcast_to",
+        lambda x, shape: x.broadcast_to(shape),
+        lambda x, shape: np.broadcast_to(x, shape),
+        draw_broadcast_to,
+        lambda x, shape: x.broadcast_to(shape),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "concatenate",
+        "concatenate",
+        lambda *xs, axis: al.concatenate(list(xs), axis),
+        lambda *xs, axis: np.concatenate(xs, axis=axis),
+        draw_concatenate,
+        lambda *xs, axis: _torch().cat(xs, dim=axis),
+        gradgrad=False,
+    ),
+    OpSpec(
+        "stack",
+        "stack",
+        lambda *xs, axis: al.stack(xs, axis),
+        lambda *xs, axis: np.stack(xs, axis=axis),
+        draw_stack,
+        lambda *xs, axis: _torch().stack(xs, dim=axis),
+        gradgrad=False,
+    ),
+    # indexing
+    OpSpec(
+        "getitem_basic",
+        "getitem",
+        lambda x, index: x[index],
+        lambda x, index: x[index],
+        draw_basic_index,
+        _torch_getitem,
+        gradgrad=False,
+    ),
+    OpSpec(
+        "getitem_int_arrays",
+        "getitem",
+        lambda x, index: x[index],
+        lambda x, index: x[_numpy_index(index)],
+        draw_int_array_index,
+        _torch_getitem,
+    ),
+    OpSpec(
+        "getitem_mask",
+        "getitem",
+        lambda x, index: x[index],
+        lambda x, index: x[_numpy_index(index)],
+        draw_mask_index,
+        _torch_getitem,
+    ),
+    # matrix products
+    OpSpec("matmul", "matmul", lambda a, b: a @ b, np.matmul, draw_matmul, lambda a, b: a @ b),
+    OpSpec("matmul_fn", "matmul", al.matmul, np.matmul, draw_matmul, lambda a, b: _torch().matmul(a, b), gradgrad=False),
+    OpSpec("linear", "linear", al.linear, np_linear, draw_linear, lambda *args: _torch_f().linear(*args)),
+    # softmax family
+    OpSpec(
+        "softmax",
+        "softmax",
+        lambda x, axis: x.softmax(axis),
+        np_softmax,
+        draw_softmax,
+        lambda x, axis: _torch().softmax(x, dim=axis),
+    ),
+    OpSpec(
+        "log_softmax",
+        "log_softmax",
+        lambda x, axis: al.log_softmax(x, axis),
+        np_log_softmax,
+        draw_softmax,
+        lambda x, axis: _torch().log_softmax(x, dim=axis),
+    ),
+    # dtype
+    OpSpec(
+        "astype",
+        "astype",
+        lambda x: x.astype(np.float64),
+        lambda x: x.astype(np.float64),
+        unary(),
+        lambda x: x.to(_torch().float64),
+        gradgrad=False,
+    ),
+]
+
+OPS_BY_NAME = {spec.name: spec for spec in OPS}
+
+
+def covered_ops() -> set[str]:
+    return {spec.op for spec in OPS}
+
+
+def torch_index_supported(case: Case) -> bool:
+    index = case.kwargs.get("index")
+    return index is None or not _has_negative_step(_numpy_index(index))
