@@ -1,0 +1,24 @@
+"""Neural-network layers, losses and initialisers on autograd_lite, PyTorch style.
+
+>>> import autograd_lite as al, nn
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+>>> loss = nn.CrossEntropyLoss()(model(al.randn(5, 4)), al.tensor([0, 1, 2, 0, 1]))
+>>> loss.backward()
+"""
+
+from . import functional, init, utils
+from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .batchnorm import BatchNorm1d
+from .containers import ModuleList, Sequential
+from .dropout import Dropout
+from .linear import Dense, Flatten, Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
+from .module import Module
+from .parameter import Parameter
+
+__all__ = [
+    "Module", "Parameter", "functional", "init", "utils",
+    "Dense", "Linear", "Identity", "Flatten", "Sequential", "ModuleList", "Dropout", "BatchNorm1d",
+    "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "GELU", "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+]  # fmt: skip

@@ -1,0 +1,101 @@
+"""BatchNorm1d with PyTorch's normalisation and running-statistics rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_lite import Tensor, get_default_dtype
+
+from . import functional as F
+from .module import Module
+from .parameter import Parameter
+
+
+class BatchNorm1d(Module):
+    """Normalise each channel of (N, C) (or (N, C, L)) input, then scale and shift.
+
+    Training: batch mean and biased batch variance; the running statistics move by
+    `momentum` (running_var from the unbiased variance, as PyTorch) and
+    `num_batches_tracked` counts batches (momentum=None: a cumulative average).
+    Eval: the running statistics. Parameters `weight`, `bias`; buffers
+    `running_mean`, `running_var`, `num_batches_tracked` (PyTorch's keys).
+
+    >>> import autograd_lite as al, nn
+    >>> bn = nn.BatchNorm1d(3)
+    >>> bn(al.randn(8, 3)).shape, int(bn.num_batches_tracked.item())
+    ((8, 3), 1)
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+    ) -> None:
+        super().__init__()
+        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features <= 0:
+            raise ValueError(f"BatchNorm1d: num_features must be a positive int, got {num_features!r}")
+        self.num_features = int(num_features)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = get_default_dtype()
+        if affine:
+            self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches tracked."""
+        if self.track_running_stats:
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
+
+    def forward(self, x: Any) -> Tensor:
+        shape = x.shape
+        if len(shape) not in (2, 3) or shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm1d({self.num_features}) expects input of shape (N, {self.num_features}) or "
+                f"(N, {self.num_features}, L), got {tuple(shape)}"
+            )
+        momentum = 0.0 if self.momentum is None else self.momentum
+        update = self.training and self.track_running_stats
+        if update:
+            # Count the batch first (PyTorch does too): momentum=None averages over all batches.
+            if shape[0] * (shape[2] if len(shape) == 3 else 1) > 1:
+                self.num_batches_tracked._data += 1
+            if self.momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked._data)
+        use_batch_stats = self.training or not self.track_running_stats
+        return F.batch_norm(
+            x,
+            self.running_mean if update or not use_batch_stats else None,
+            self.running_var if update or not use_batch_stats else None,
+            self.weight,
+            self.bias,
+            use_batch_stats,
+            momentum,
+            self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )

@@ -1,0 +1,108 @@
+"""Containers: Sequential (runs its layers in order) and ModuleList (holds layers)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Iterable, Iterator
+
+from .module import Module
+
+
+def _position(index: Any, length: int, owner: str) -> int:
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise TypeError(f"{owner} indices must be integers or slices, not {type(index).__name__}")
+    if not -length <= index < length:
+        raise IndexError(f"index {index} is out of range for {owner} of length {length}")
+    return index % length
+
+
+class Sequential(Module):
+    """Calls its modules in order, each on the previous one's output.
+
+    `Sequential(a, b, c)` names them "0", "1", "2"; `Sequential(OrderedDict(...))` uses
+    the given names. Indexing with an int gives a module, with a slice a new Sequential.
+
+    >>> import autograd_lite as al, nn
+    >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    >>> len(model), model(al.ones((3, 4))).shape
+    (3, (3, 2))
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(modules):
+                self.add_module(str(index), module)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return type(self)(OrderedDict(list(self._modules.items())[index]))
+        return list(self._modules.values())[_position(index, len(self), "Sequential")]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        key = list(self._modules)[_position(index, len(self), "Sequential")]
+        self.add_module(key, module)
+
+    def append(self, module: Module) -> Sequential:
+        """Add `module` at the end (named by its position); returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (named "0", "1", ...).
+
+    >>> import nn
+    >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ModuleList(list(self._modules.values())[index])
+        return self._modules[str(_position(index, len(self), "ModuleList"))]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self.add_module(str(_position(index, len(self), "ModuleList")), module)
+
+    def append(self, module: Module) -> ModuleList:
+        """Add `module` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of `modules`; returns self."""
+        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
+            raise TypeError("ModuleList.extend expects an iterable of modules, got a single module")
+        for module in modules:
+            self.append(module)
+        return self
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleList has no forward(); iterate over it in your own forward")

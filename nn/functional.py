@@ -1,0 +1,546 @@
+"""The functions behind nn's layers and losses (each formula lives here once).
+
+Activations and `linear` are the library's own ops; the losses that need their own
+derivative for speed or stability (cross-entropy, NLL, BCE, BCE with logits, Huber)
+are array-level `Op`s defined below, written so that `create_graph=True` works.
+"""
+
+# `input` is PyTorch's argument name for losses; keeping it lets calls by keyword port unchanged.
+# ruff: noqa: A001, A002
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd_lite as al
+from autograd_lite import Tensor, elu, leaky_relu, linear, log_softmax, relu, sigmoid, softmax, tanh
+from autograd_lite.function import Op
+from autograd_lite.ops._common import as_tensor
+from autograd_lite.ops.elementwise import sigmoid_of
+from autograd_lite.random import generator
+
+__all__ = [
+    "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "softmax", "log_softmax",
+    "linear", "dropout", "batch_norm", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+]  # fmt: skip
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction: str) -> str:
+    """`reduction` if it is "mean", "sum" or "none", else ValueError."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+# -- activations ---------------------------------------------------------------
+
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (PyTorch's rule).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> round(F.softplus(al.tensor([0.0])).item(), 4)
+    0.6931
+    """
+    if beta == 1.0 and threshold == 20.0:
+        return al.softplus(x)
+    x = as_tensor(x)
+    scaled = x * beta
+    return al.where(scaled._data > threshold, x, al.softplus(scaled) / beta)
+
+
+def gelu(x: Any, approximate: str = "tanh") -> Tensor:
+    """GELU with the tanh approximation (PyTorch's `approximate="tanh"`).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.gelu(al.tensor([0.0])).item()
+    0.0
+    """
+    if approximate != "tanh":
+        raise ValueError(f"only approximate='tanh' is available, got approximate={approximate!r}")
+    return al.gelu(x)
+
+
+# -- dropout and normalisation -------------------------------------------------
+
+
+def check_probability(p: float) -> float:
+    """`p` as a float if it is in [0, 1], else ValueError."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
+    return float(p)
+
+
+def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
+
+    Identity when not training. The mask comes from the library's generator.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.dropout(al.ones(4), p=0.5, training=False).tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    p = check_probability(p)
+    x = as_tensor(x)
+    if not training or p == 0.0:
+        return x
+    data = x._data
+    if p == 1.0:
+        return x * np.zeros(data.shape, dtype=data.dtype)
+    draw_dtype = data.dtype if data.dtype in (np.float32, np.float64) else np.float64
+    mask = (generator().random(data.shape, dtype=draw_dtype) >= p).astype(data.dtype)
+    mask *= 1.0 / (1.0 - p)
+    return x * mask
+
+
+def batch_norm(
+    x: Any,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation of (N, C) or (N, C, L) input over all axes but the channel axis 1.
+
+    Training: normalise with the biased batch variance and, when running statistics are
+    given, update them in place with `momentum` (running_var from the unbiased variance,
+    as PyTorch). Otherwise: normalise with the running statistics.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> out = F.batch_norm(al.tensor([[1.0], [3.0]]), None, None, training=True)
+    >>> [round(v, 3) for v in out.numpy().ravel().tolist()]
+    [-1.0, 1.0]
+    """
+    x = as_tensor(x)
+    shape = x._data.shape
+    if len(shape) not in (2, 3):
+        raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {shape}")
+    channels = shape[1]
+    axes = (0,) if len(shape) == 2 else (0, 2)
+    stat_shape = (1, channels) if len(shape) == 2 else (1, channels, 1)
+    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if value is not None and value.shape != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {value.shape}, expected ({channels},) for input {shape}")
+    if training or running_mean is None or running_var is None:
+        count = x._data.size // channels
+        if training and count <= 1:
+            raise ValueError(f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}")
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)
+        out = (x - mean) / (var + eps).sqrt()
+        if training and running_mean is not None and running_var is not None:
+            batch_mean = mean._data.reshape(channels)
+            unbiased_var = var._data.reshape(channels) * (count / (count - 1))
+            rm, rv = running_mean._data, running_var._data
+            rm *= 1.0 - momentum
+            rm += momentum * batch_mean
+            rv *= 1.0 - momentum
+            rv += momentum * unbiased_var
+            running_mean._version += 1
+            running_var._version += 1
+    else:
+        inv_std = 1.0 / np.sqrt(running_var._data + eps)
+        out = (x - running_mean._data.reshape(stat_shape)) * inv_std.reshape(stat_shape).astype(x.dtype, copy=False)
+    if weight is not None:
+        out = out * weight.reshape(stat_shape)
+    if bias is not None:
+        out = out + bias.reshape(stat_shape)
+    return out
+
+
+# -- regression losses -----------------------------------------------------------
+
+
+def _operands(name: str, input: Any, target: Any) -> tuple[Tensor, Any]:
+    """The input as a Tensor and the target with the same shape; a constant target is cast
+    to the input's float dtype so that float32 stays float32."""
+    input = as_tensor(input)
+    if not isinstance(target, Tensor):
+        target = np.asarray(target)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"{name}: input has shape {input.shape} but target has shape {tuple(target.shape)}; "
+            "they must be equal (reshape one of them)"
+        )
+    dtype = input._data.dtype
+    if dtype.kind == "f" and target.dtype != dtype:
+        if isinstance(target, Tensor):
+            if not target.requires_grad:
+                target = Tensor._make(target._data.astype(dtype), None)
+        else:
+            target = target.astype(dtype)
+    return input, target
+
+
+def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error (input - target)**2, reduced by `reduction`.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.mse_loss(al.tensor([1.0, 2.0]), al.tensor([1.0, 4.0])).item()
+    2.0
+    """
+    check_reduction(reduction)
+    input, target = _operands("mse_loss", input, target)
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error |input - target| (gradient 0 where they are equal).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.l1_loss(al.tensor([1.0, 2.0]), al.tensor([1.0, 4.0])).item()
+    1.0
+    """
+    check_reduction(reduction)
+    input, target = _operands("l1_loss", input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+class Huber(Op):
+    """0.5 d**2 where |d| < delta, else delta (|d| - delta/2), with d = input - target;
+    d/dinput = grad * clip(d, -delta, delta),  d/dtarget = -d/dinput"""
+
+    __slots__ = ("delta",)
+    name = "huber_loss"
+
+    @staticmethod
+    def forward(ctx, input, target, delta):
+        ctx.delta = delta
+        ctx.save_for_backward(input, target)
+        diff = input - target
+        size = np.abs(diff)
+        return np.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved_tensors
+        slope = grad * np.clip(input - target, -ctx.delta, ctx.delta)
+        return slope, (-slope if ctx.inputs[1] is not None else None)
+
+
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss: quadratic for |input - target| < delta, linear beyond (PyTorch's HuberLoss).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.huber_loss(al.tensor([0.5, 3.0]), al.tensor([0.0, 0.0]), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    check_reduction(reduction)
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
+    input, target = _operands("huber_loss", input, target)
+    return _reduce(Huber.apply(input, as_tensor(target), delta=float(delta)), reduction)
+
+
+# -- binary classification -----------------------------------------------------
+
+# PyTorch clamps log(p) and log(1 - p) at -100 so that p = 0 or 1 gives a finite loss,
+# and keeps the gradient's denominator p (1 - p) above 1e-12.
+_LOG_FLOOR = -100.0
+_BCE_EPSILON = 1e-12
+
+
+def _clamped_log(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return np.maximum(np.log(x), _LOG_FLOOR)
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), _LOG_FLOOR)
+
+
+class BinaryCrossEntropy(Op):
+    """-(t log p + (1 - t) log(1 - p)), each log clamped at -100;
+    d/dp = grad (p - t) / max(p (1 - p), 1e-12),  d/dt = grad (log(1 - p) - log p)"""
+
+    __slots__ = ()
+    name = "binary_cross_entropy"
+
+    @staticmethod
+    def forward(ctx, p, t):
+        ctx.save_for_backward(p, t)
+        return -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, t = ctx.saved_tensors
+        needs_p, needs_t = ctx.inputs
+        grad_p = grad * (p - t) / np.maximum(p * (1 - p), _BCE_EPSILON) if needs_p is not None else None
+        grad_t = grad * (_clamped_log(1 - p) - _clamped_log(p)) if needs_t is not None else None
+        return grad_p, grad_t
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of probabilities `input` in [0, 1] against `target`.
+
+    Logs are clamped at -100 (as PyTorch), so p = 0 or 1 gives a finite loss.
+    Prefer `binary_cross_entropy_with_logits` on raw scores: it is stable.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> round(F.binary_cross_entropy(al.tensor([0.5]), al.tensor([1.0])).item(), 4)
+    0.6931
+    """
+    check_reduction(reduction)
+    input, target = _operands("binary_cross_entropy", input, target)
+    data = input._data
+    if data.size and not (data.min() >= 0 and data.max() <= 1):
+        raise ValueError(
+            "binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities); "
+            f"got values in [{data.min()}, {data.max()}]; use binary_cross_entropy_with_logits for scores"
+        )
+    loss = BinaryCrossEntropy.apply(input, as_tensor(target))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _softplus_of(x: Any) -> Any:
+    """log(1 + exp(x)) of an array (stable) or, in a create_graph backward, of a Tensor."""
+    if isinstance(x, Tensor):
+        return al.softplus(x)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+class BCEWithLogits(Op):
+    """(1 - t) x + w log(1 + exp(-x)),  w = 1 + (pos_weight - 1) t  (w = 1 without pos_weight);
+    d/dx = grad ((1 - t) - w sigmoid(-x)),  d/dt = grad (-x + (pos_weight - 1) softplus(-x)),
+    d/dpos_weight = grad t softplus(-x)"""
+
+    __slots__ = ()
+    name = "binary_cross_entropy_with_logits"
+
+    @staticmethod
+    def forward(ctx, x, t, pos_weight):
+        ctx.save_for_backward(x, t, pos_weight)
+        # log(1 + exp(-x)) written so that exp only sees -|x|: finite for |x| = 1e4.
+        softplus_neg = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+        if pos_weight is None:
+            return (1 - t) * x + softplus_neg
+        return (1 - t) * x + (1 + (pos_weight - 1) * t) * softplus_neg
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, pos_weight = ctx.saved_tensors
+        needs_x, needs_t, needs_pos_weight = ctx.inputs
+        grad_x = grad_t = grad_pos_weight = None
+        if pos_weight is None:
+            if needs_x is not None:
+                grad_x = grad * (sigmoid_of(x) - t)
+            if needs_t is not None:
+                grad_t = -grad * x
+            return grad_x, grad_t, None
+        if needs_x is not None:
+            grad_x = grad * ((1 - t) - (1 + (pos_weight - 1) * t) * sigmoid_of(-x))
+        if needs_t is not None or needs_pos_weight is not None:
+            softplus_neg = _softplus_of(-x)
+            if needs_t is not None:
+                grad_t = grad * ((pos_weight - 1) * softplus_neg - x)
+            if needs_pos_weight is not None:
+                grad_pos_weight = grad * t * softplus_neg
+        return grad_x, grad_t, grad_pos_weight
+
+
+def binary_cross_entropy_with_logits(
+    input: Any, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+) -> Tensor:
+    """Binary cross-entropy on raw scores: sigmoid and log in one stable formula.
+
+    Finite for logits of magnitude 1e4. `pos_weight` (broadcast along the last axis)
+    weights the positive term, as PyTorch's.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.binary_cross_entropy_with_logits(al.tensor([1e4]), al.tensor([0.0])).item()
+    10000.0
+    """
+    check_reduction(reduction)
+    input, target = _operands("binary_cross_entropy_with_logits", input, target)
+    if pos_weight is not None:
+        pos_weight = as_tensor(pos_weight)
+        try:
+            np.broadcast_shapes(pos_weight.shape, input.shape)
+        except ValueError:
+            raise ValueError(
+                f"binary_cross_entropy_with_logits: pos_weight of shape {pos_weight.shape} does not "
+                f"broadcast with input of shape {input.shape}"
+            ) from None
+        if not pos_weight.requires_grad and pos_weight.dtype != input.dtype:
+            pos_weight = Tensor._make(pos_weight._data.astype(input.dtype), None)
+    loss = BCEWithLogits.apply(input, as_tensor(target), pos_weight)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# -- classification over C classes ---------------------------------------------
+
+
+def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Check (N, C) input and (N,) integer labels in [0, C) or ignore_index.
+
+    Returns the labels with ignored ones replaced by 0 and the mask of kept rows
+    (None when no row is ignored).
+    """
+    shape = input._data.shape
+    labels = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if len(shape) != 2:
+        raise ValueError(f"{name} expects input of shape (N, C), got shape {shape}")
+    if labels.shape != shape[:1]:
+        raise ValueError(
+            f"{name}: target of shape {labels.shape} does not match input of shape {shape} "
+            f"(expected class labels of shape ({shape[0]},))"
+        )
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{name}: target must hold integer class labels, got dtype {labels.dtype}")
+    classes = shape[1]
+    kept = labels != ignore_index
+    bad = ((labels < 0) | (labels >= classes)) & kept
+    if bad.any():
+        raise ValueError(
+            f"{name}: target labels {np.unique(labels[bad]).tolist()} are out of range for "
+            f"{classes} classes (valid labels are 0..{classes - 1}, or ignore_index={ignore_index})"
+        )
+    if kept.all():
+        return labels, None
+    return np.where(kept, labels, 0), kept
+
+
+def _row_weights(kept: np.ndarray | None, rows: int, dtype: np.dtype, reduction: str) -> np.ndarray:
+    """How much each row counts in the reduced loss: 0 for ignored rows, 1/kept for mean."""
+    weights = np.ones(rows, dtype=dtype) if kept is None else kept.astype(dtype)
+    if reduction == "mean":
+        count = rows if kept is None else int(kept.sum())
+        # No row kept: PyTorch's mean is 0/0 = nan.
+        weights *= (1.0 / count) if count else np.nan
+    return weights
+
+
+def _reduce_rows(losses: np.ndarray, weights: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "none":
+        return losses
+    return np.asarray(np.dot(losses, weights), dtype=losses.dtype)
+
+
+class CrossEntropy(Op):
+    """per row: logsumexp(x_i) - x_i[t_i], weighted by row (0 if ignored, 1/kept for mean);
+    d/dx = (softmax(x) - onehot(t)) * grad * row weight"""
+
+    __slots__ = ("labels", "weights")
+    name = "cross_entropy"
+
+    @staticmethod
+    def forward(ctx, x, labels, kept, reduction):
+        rows = np.arange(x.shape[0])
+        # The max shift keeps exp finite for logits of any size.
+        shifted = x - x.max(axis=1, keepdims=True)
+        exps = np.exp(shifted)
+        sums = exps.sum(axis=1)
+        losses = np.log(sums) - shifted[rows, labels]
+        if kept is not None:
+            losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
+        weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
+        exps /= sums[:, None]
+        ctx.labels, ctx.weights = labels, weights
+        ctx.save_for_backward(x, exps)
+        return _reduce_rows(losses, weights, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, probs = ctx.saved_tensors
+        labels = ctx.labels
+        scale = (grad * ctx.weights).reshape((-1, 1))
+        if isinstance(x, Tensor):
+            # create_graph: the softmax is recomputed from x so it is part of the graph.
+            return (softmax(x, axis=1) - _one_hot(labels, x.shape, x.dtype)) * scale, None
+        grad_x = probs * scale
+        grad_x[np.arange(len(labels)), labels] -= scale[:, 0]
+        return grad_x, None
+
+
+class NLL(Op):
+    """per row: -x_i[t_i], weighted by row (0 if ignored, 1/kept for mean);
+    d/dx = -onehot(t) * grad * row weight"""
+
+    __slots__ = ("labels", "weights", "shape")
+    name = "nll_loss"
+
+    @staticmethod
+    def forward(ctx, x, labels, kept, reduction):
+        losses = -x[np.arange(x.shape[0]), labels]
+        if kept is not None:
+            losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
+        weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
+        ctx.labels, ctx.weights, ctx.shape = labels, weights, x.shape
+        return _reduce_rows(losses, weights, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        scale = (grad * ctx.weights).reshape((-1, 1))
+        return -(_one_hot(ctx.labels, ctx.shape, ctx.weights.dtype) * scale), None
+
+
+def _one_hot(labels: np.ndarray, shape: tuple, dtype: np.dtype) -> np.ndarray:
+    one_hot = np.zeros(shape, dtype=dtype)
+    one_hot[np.arange(shape[0]), labels] = 1
+    return one_hot
+
+
+def _float_input(input: Any) -> Tensor:
+    input = as_tensor(input)
+    if input._data.dtype.kind != "f":
+        input = input.astype(al.get_default_dtype())
+    return input
+
+
+def cross_entropy(input: Any, target: Any, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """Cross-entropy of logits `input` (N, C) against integer labels `target` (N,), as one node.
+
+    The same as nll_loss(log_softmax(input), target) but faster and stable for any logits.
+    Rows whose label is `ignore_index` count for nothing ("mean" averages over the others).
+    A float `target` of shape (N, C) is taken as class probabilities.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> round(F.cross_entropy(al.tensor([[0.0, 0.0]]), al.tensor([1])).item(), 4)
+    0.6931
+    """
+    check_reduction(reduction)
+    input = _float_input(input)
+    target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
+    if target_dtype.kind == "f":
+        return _cross_entropy_probabilities(input, target, reduction)
+    labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
+    return CrossEntropy.apply(input, labels, kept=kept, reduction=reduction)
+
+
+def _cross_entropy_probabilities(input: Tensor, target: Any, reduction: str) -> Tensor:
+    input, target = _operands("cross_entropy", input, target)
+    if input.ndim != 2:
+        raise ValueError(f"cross_entropy expects input of shape (N, C), got shape {input.shape}")
+    return _reduce(-(log_softmax(input, axis=1) * target).sum(axis=1), reduction)
+
+
+def nll_loss(input: Any, target: Any, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities `input` (N, C) at integer labels `target` (N,).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.nll_loss(al.tensor([[-1.0, -2.0]]), al.tensor([1])).item()
+    2.0
+    """
+    check_reduction(reduction)
+    input = _float_input(input)
+    labels, kept = _class_targets("nll_loss", input, target, ignore_index)
+    return NLL.apply(input, labels, kept=kept, reduction=reduction)

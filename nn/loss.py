@@ -1,0 +1,108 @@
+"""Loss layers: each holds its options and calls the nn.functional loss of the same name."""
+
+# `input` is PyTorch's argument name for losses; keeping it lets calls by keyword port unchanged.
+# ruff: noqa: A001, A002
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_lite import Tensor
+
+from . import functional as F
+from .module import Module
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        self.reduction = F.check_reduction(reduction)
+
+
+class MSELoss(_Loss):
+    """Mean squared error; `reduction` is "mean", "sum" or "none".
+
+    >>> import autograd_lite as al, nn
+    >>> nn.MSELoss()(al.tensor([1.0, 2.0]), al.tensor([1.0, 4.0])).item()
+    2.0
+    """
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error."""
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.l1_loss(input, target, self.reduction)
+
+
+class HuberLoss(_Loss):
+    """Quadratic for |input - target| < delta, linear beyond."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if not delta > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta!r}")
+        self.delta = delta
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities (logs clamped at -100, as PyTorch)."""
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy on raw scores, stable for logits of magnitude 1e4.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.BCEWithLogitsLoss()(al.tensor([-1e4]), al.tensor([0.0])).item()
+    0.0
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits (N, C) against integer labels (N,), as one fused node.
+
+    Labels equal to `ignore_index` are skipped; others must lie in [0, C).
+
+    >>> import autograd_lite as al, nn
+    >>> round(nn.CrossEntropyLoss()(al.tensor([[2.0, 0.0]]), al.tensor([0])).item(), 4)
+    0.1269
+    """
+
+    def __init__(self, ignore_index: int = -100, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.cross_entropy(input, target, self.ignore_index, self.reduction)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities (N, C) at integer labels (N,)."""
+
+    def __init__(self, ignore_index: int = -100, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.nll_loss(input, target, self.ignore_index, self.reduction)

@@ -1,0 +1,399 @@
+"""`Module`: the base class of layers and models. Assigning a Parameter, a Module or a
+buffer to an attribute registers it, which gives dotted names, `state_dict` and a tree repr."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
+
+import numpy as np
+
+from autograd_lite import Tensor
+
+from .parameter import Parameter
+
+
+class _CallState(threading.local):
+    # Depth of nested Module calls in this thread: the outermost call (depth 0)
+    # is the root whose names get stamped on the parameters.
+    depth = 0
+
+
+_calls = _CallState()
+
+# Bumped by every registration anywhere; a root restamps parameter names only when
+# this moved or another root stamped last, so a call normally costs two comparisons.
+_tree_version = 0
+_stamped: tuple = (lambda: None, -1)
+
+
+def _tree_changed() -> None:
+    global _tree_version
+    _tree_version += 1
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `load_state_dict(strict=False)` skipped."""
+
+    missing_keys: list
+    unexpected_keys: list
+
+
+def _as_buffer(name: str, value: Any) -> Tensor | None:
+    if value is None or (isinstance(value, Tensor) and not value.requires_grad):
+        return value
+    if isinstance(value, Tensor):
+        raise TypeError(f"buffer '{name}' must not require grad (use a Parameter for learnable values)")
+    if isinstance(value, np.ndarray):
+        return Tensor._make(value, None)
+    return Tensor(value)
+
+
+class Module:
+    """Base class for layers and models: subclass it, assign layers and Parameters in
+    `__init__`, write `forward`, and call the module like a function.
+
+    >>> import autograd_lite as al, nn
+    >>> class TwoLayer(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.fc1 = nn.Linear(4, 8)
+    ...         self.fc2 = nn.Linear(8, 2)
+    ...     def forward(self, x):
+    ...         return self.fc2(self.fc1(x).relu())
+    >>> model = TwoLayer()
+    >>> [name for name, _ in model.named_parameters()]
+    ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+    >>> model(al.randn(3, 4)).shape
+    (3, 2)
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        # Registered entries are mirrored in the instance __dict__ so that reading
+        # `self.weight` in forward is a plain attribute lookup.
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, ...)")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        calls = _calls
+        depth = calls.depth
+        if depth == 0 and (_stamped[1] != _tree_version or _stamped[0]() is not self):
+            self._stamp_parameter_names()
+        calls.depth = depth + 1
+        try:
+            output = self.forward(*args, **kwargs)
+        finally:
+            calls.depth = depth
+        return output
+
+    def _stamp_parameter_names(self) -> None:
+        global _stamped
+        for name, param in self.named_parameters():
+            param.param_name = name
+        _stamped = (weakref.ref(self), _tree_version)
+
+    # -- registration ------------------------------------------------------------
+
+    def _registries(self) -> tuple[dict, dict, dict]:
+        try:
+            return self.__dict__["_parameters"], self.__dict__["_buffers"], self.__dict__["_modules"]
+        except KeyError:
+            raise AttributeError(
+                f"cannot assign parameters, modules or buffers to {type(self).__name__} before "
+                "Module.__init__() has run (call super().__init__() first)"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Parameter):
+            self.register_parameter(name, value)
+        elif isinstance(value, Module):
+            self.add_module(name, value)
+        elif "_parameters" in self.__dict__ and name in self._parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter '{name}' of "
+                    f"{type(self).__name__} (nn.Parameter or None expected)"
+                )
+            self.register_parameter(name, None)
+        elif "_modules" in self.__dict__ and name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as child module '{name}' of "
+                    f"{type(self).__name__} (nn.Module or None expected)"
+                )
+            self.add_module(name, None)
+        elif "_buffers" in self.__dict__ and name in self._buffers:
+            self.register_buffer(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        for registry in self._registries():
+            if name in registry:
+                del registry[name]
+                _tree_changed()
+        object.__delattr__(self, name)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: registered entries live in __dict__ too.
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _register(self, registry_index: int, name: str, value: Any) -> None:
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"invalid name {name!r}: a non-empty string without '.' is required")
+        registries = self._registries()
+        for index, registry in enumerate(registries):
+            if index != registry_index:
+                registry.pop(name, None)
+        registries[registry_index][name] = value
+        object.__setattr__(self, name, value)
+        _tree_changed()
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register `param` (a Parameter, or None for an absent one) under `name`."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot register {type(param).__name__} as parameter '{name}' (nn.Parameter expected)")
+        self._register(0, name, param)
+
+    def register_buffer(self, name: str, tensor: Any) -> None:
+        """Register a non-learnable array (such as running statistics) saved in `state_dict`.
+
+        >>> import numpy as np, nn
+        >>> m = nn.Module(); m.register_buffer("steps", np.zeros(()))
+        >>> list(m.state_dict())
+        ['steps']
+        """
+        self._register(1, name, _as_buffer(name, tensor))
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register `module` as a child named `name`."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"cannot add {type(module).__name__} as child module '{name}' (nn.Module expected)")
+        self._register(2, name, module)
+
+    # -- traversal ---------------------------------------------------------------
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module and every descendant, each module once."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{key}" if name else key, child) for key, child in module._modules.items() if child is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every descendant, each once (depth first)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for the direct children, each once."""
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        """The direct child modules."""
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, registry: str, recurse: bool) -> Iterator[tuple[str, Any]]:
+        seen = set()
+        modules = self.named_modules() if recurse else [("", self)]
+        for prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{prefix}.{name}" if prefix else name), value
+
+    def named_parameters(self, recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter appears once.
+
+        >>> import nn
+        >>> [n for n, _ in nn.Sequential(nn.Linear(2, 3), nn.ReLU()).named_parameters()]
+        ['0.weight', '0.bias']
+        """
+        return self._named_members("_parameters", recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter once, in registration order (what an optimizer takes)."""
+        for _, param in self.named_parameters(recurse):
+            yield param
+
+    def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs."""
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer once."""
+        for _, buffer in self.named_buffers(recurse):
+            yield buffer
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn` on every child (recursively) and then on self; returns self.
+
+        >>> import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2)).apply(lambda m: None)
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # -- modes and gradients -----------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (Dropout active, BatchNorm on batch statistics) here and below."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode) expects a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode; same as `train(False)`."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set `requires_grad` on every parameter (e.g. to freeze a sub-network)."""
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's gradient (to None by default, else fill with zeros)."""
+        for param in self.parameters():
+            grad = param._grad
+            if grad is None:
+                continue
+            if set_to_none:
+                param._grad = None
+            elif grad.grad_fn is None and grad._data.flags.writeable:
+                grad._data[...] = 0
+            else:
+                param._grad = Tensor._make(np.zeros_like(grad._data), None)
+
+    def _cast_floats(self, dtype: Any) -> Module:
+        for param in self.parameters():
+            param.data = param._data.astype(dtype)
+            param._grad = None
+        for module in self.modules():
+            for buffer in module._buffers.values():
+                if buffer is not None and buffer._data.dtype.kind == "f":
+                    buffer._data = buffer._data.astype(dtype)
+        return self
+
+    def double(self) -> Module:
+        """Convert floating parameters and buffers to float64 in place (gradients are cleared)."""
+        return self._cast_floats(np.float64)
+
+    def float(self) -> Module:
+        """Convert floating parameters and buffers to float32 in place (gradients are cleared)."""
+        return self._cast_floats(np.float32)
+
+    # -- state -------------------------------------------------------------------
+
+    def _state_entries(self) -> Iterator[tuple[str, Tensor]]:
+        # PyTorch's order and keys: each module's parameters, then its buffers,
+        # then its children's entries under "child.".
+        stack = [("", self)]
+        while stack:
+            prefix, module = stack.pop()
+            for registry in (module._parameters, module._buffers):
+                for name, value in registry.items():
+                    if value is not None:
+                        yield prefix + name, value
+            children = [(f"{prefix}{name}.", child) for name, child in module._modules.items() if child is not None]
+            stack.extend(reversed(children))
+
+    def state_dict(self) -> OrderedDict:
+        """Name -> np.ndarray copy of every parameter and buffer, with PyTorch's keys.
+
+        >>> import nn
+        >>> list(nn.Sequential(nn.Linear(2, 3)).state_dict())
+        ['0.weight', '0.bias']
+        """
+        return OrderedDict((name, np.array(value._data, copy=True)) for name, value in self._state_entries())
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays (or Tensors) from `state_dict` into the parameters and buffers, in place.
+
+        Everything is checked before anything is written: with `strict`, missing and
+        unexpected keys raise, and a shape mismatch always raises; the error names
+        every offending key. Returns the (missing, unexpected) keys.
+
+        >>> import nn
+        >>> a, b = nn.Linear(2, 3), nn.Linear(2, 3)
+        >>> b.load_state_dict(a.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict expects a mapping of name -> array, got {type(state_dict).__name__}")
+        targets = OrderedDict(self._state_entries())
+        missing = [name for name in targets if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in targets]
+        problems = []
+        arrays = {}
+        for name, target in targets.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            array = value._data if isinstance(value, Tensor) else np.asarray(value)
+            if array.dtype.kind not in "biuf":
+                problems.append(f"'{name}' has dtype {array.dtype}, expected numbers")
+            elif array.shape != target._data.shape:
+                problems.append(
+                    f"size mismatch for '{name}': the checkpoint has shape {array.shape}, "
+                    f"the module has shape {target._data.shape}"
+                )
+            arrays[name] = array
+        if strict:
+            if missing:
+                problems.insert(0, "missing key(s): " + ", ".join(f"'{k}'" for k in missing))
+            if unexpected:
+                problems.insert(1 if missing else 0, "unexpected key(s): " + ", ".join(f"'{k}'" for k in unexpected))
+        if problems:
+            raise RuntimeError(
+                f"error(s) in loading state_dict for {type(self).__name__}; nothing was changed:\n\t"
+                + "\n\t".join(problems)
+            )
+        for name, array in arrays.items():
+            target = targets[name]
+            np.copyto(target._data, array, casting="unsafe")
+            target._version += 1
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- printing ----------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr line (override in layers)."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
+        for name, module in self._modules.items():
+            child = repr(module).replace("\n", "\n  ")
+            lines.append(f"({name}): {child}")
+        if not lines:
+            return f"{type(self).__name__}()"
+        if len(lines) == 1 and not self._modules:
+            return f"{type(self).__name__}({lines[0]})"
+        return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
