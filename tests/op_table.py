@@ -39,8 +39,6 @@ class OpSpec:
     ref: Callable[..., Any]
     draw: Callable[[Any], Case]
     torch_fn: Callable[..., Any] | None = None
-    # False where the rule is linear in the inputs or too costly for a second-order check.
-    gradgrad: bool = True
 
     def __repr__(self) -> str:
         return self.name
@@ -438,21 +436,21 @@ S = 2.5  # a weak Python scalar operand
 
 OPS: list[OpSpec] = [
     # operators and their reflected forms
-    OpSpec("add", "add", lambda a, b: a + b, np.add, binary(), lambda a, b: a + b, gradgrad=False),
-    OpSpec("sub", "sub", lambda a, b: a - b, np.subtract, binary(), lambda a, b: a - b, gradgrad=False),
+    OpSpec("add", "add", lambda a, b: a + b, np.add, binary(), lambda a, b: a + b),
+    OpSpec("sub", "sub", lambda a, b: a - b, np.subtract, binary(), lambda a, b: a - b),
     OpSpec("mul", "mul", lambda a, b: a * b, np.multiply, binary(), lambda a, b: a * b),
     OpSpec("div", "div", lambda a, b: a / b, np.divide, binary(real, nonzero), lambda a, b: a / b),
     OpSpec("pow", "pow", lambda a, b: a**b, np.power, binary(positive, real), lambda a, b: a**b),
-    OpSpec("radd", "radd", lambda x: S + x, lambda x: S + x, unary(), lambda x: S + x, gradgrad=False),
-    OpSpec("rsub", "rsub", lambda x: S - x, lambda x: S - x, unary(), lambda x: S - x, gradgrad=False),
-    OpSpec("rmul", "rmul", lambda x: S * x, lambda x: S * x, unary(), lambda x: S * x, gradgrad=False),
+    OpSpec("radd", "radd", lambda x: S + x, lambda x: S + x, unary(), lambda x: S + x),
+    OpSpec("rsub", "rsub", lambda x: S - x, lambda x: S - x, unary(), lambda x: S - x),
+    OpSpec("rmul", "rmul", lambda x: S * x, lambda x: S * x, unary(), lambda x: S * x),
     OpSpec("rtruediv", "rtruediv", lambda x: S / x, lambda x: S / x, unary(nonzero), lambda x: S / x),
     OpSpec("rpow", "rpow", lambda x: S**x, lambda x: S**x, unary(), lambda x: S**x),
-    OpSpec("sub_scalar", "sub", lambda x: x - S, lambda x: x - S, unary(), lambda x: x - S, gradgrad=False),
-    OpSpec("div_scalar", "div", lambda x: x / S, lambda x: x / S, unary(), lambda x: x / S, gradgrad=False),
+    OpSpec("sub_scalar", "sub", lambda x: x - S, lambda x: x - S, unary(), lambda x: x - S),
+    OpSpec("div_scalar", "div", lambda x: x / S, lambda x: x / S, unary(), lambda x: x / S),
     OpSpec("pow_int_2", "pow", lambda x: x**2, lambda x: x**2, unary(), lambda x: x**2),
     OpSpec("pow_int_3", "pow", lambda x: x**3, lambda x: x**3, unary(), lambda x: x**3),
-    OpSpec("pow_0", "pow", lambda x: x**0, lambda x: x**0, unary(), lambda x: x**0, gradgrad=False),
+    OpSpec("pow_0", "pow", lambda x: x**0, lambda x: x**0, unary(), lambda x: x**0),
     OpSpec("pow_half", "pow", lambda x: x**0.5, lambda x: x**0.5, unary(positive), lambda x: x**0.5),
     OpSpec("pow_neg", "pow", lambda x: x**-2, lambda x: x**-2.0, unary(nonzero), lambda x: x**-2),
     OpSpec(
@@ -462,12 +460,11 @@ OPS: list[OpSpec] = [
         lambda b, a: a @ b,
         lambda data: _constant_left(draw_matmul(data)),
         lambda b, a: _torch().from_numpy(a) @ b,
-        gradgrad=False,
     ),
-    OpSpec("neg", "neg", lambda x: -x, np.negative, unary(), lambda x: -x, gradgrad=False),
+    OpSpec("neg", "neg", lambda x: -x, np.negative, unary(), lambda x: -x),
     # elementwise
-    OpSpec("abs", "abs", al.abs, np.abs, unary(nonzero), lambda x: x.abs(), gradgrad=False),
-    OpSpec("abs_method", "abs", lambda x: abs(x), np.abs, unary(nonzero), lambda x: abs(x), gradgrad=False),
+    OpSpec("abs", "abs", al.abs, np.abs, unary(nonzero), lambda x: x.abs()),
+    OpSpec("abs_method", "abs", lambda x: abs(x), np.abs, unary(nonzero), lambda x: abs(x)),
     OpSpec("exp", "exp", al.exp, np.exp, unary(), lambda x: x.exp()),
     OpSpec("log", "log", al.log, np.log, unary(positive), lambda x: x.log()),
     OpSpec("sqrt", "sqrt", al.sqrt, np.sqrt, unary(positive), lambda x: x.sqrt()),
@@ -475,7 +472,7 @@ OPS: list[OpSpec] = [
     OpSpec("cos", "cos", al.cos, np.cos, unary(), lambda x: x.cos()),
     OpSpec("tanh", "tanh", al.tanh, np.tanh, unary(), lambda x: x.tanh()),
     OpSpec("sigmoid", "sigmoid", al.sigmoid, np_sigmoid, unary(), lambda x: x.sigmoid()),
-    OpSpec("relu", "relu", al.relu, lambda x: np.maximum(x, 0), unary(nonzero), lambda x: x.relu(), gradgrad=False),
+    OpSpec("relu", "relu", al.relu, lambda x: np.maximum(x, 0), unary(nonzero), lambda x: x.relu()),
     OpSpec(
         "leaky_relu",
         "leaky_relu",
@@ -483,7 +480,6 @@ OPS: list[OpSpec] = [
         lambda x: np.where(x > 0, x, 0.2 * x),
         unary(nonzero),
         lambda x: _torch_f().leaky_relu(x, 0.2),
-        gradgrad=False,
     ),
     OpSpec("elu", "elu", lambda x: al.elu(x, 1.5), lambda x: np_elu(x, 1.5), unary(nonzero), lambda x: _torch_f().elu(x, 1.5)),
     OpSpec("softplus", "softplus", al.softplus, lambda x: np.log1p(np.exp(x)), unary(), lambda x: _torch_f().softplus(x)),
@@ -495,10 +491,9 @@ OPS: list[OpSpec] = [
         lambda x, low, high: np.clip(x, low, high),
         draw_clip,
         lambda x, low, high: _torch().clamp(x, low, high),
-        gradgrad=False,
     ),
-    OpSpec("maximum", "maximum", al.maximum, np.maximum, draw_max_pair(0.25), lambda a, b: _torch().maximum(a, b), gradgrad=False),
-    OpSpec("minimum", "minimum", al.minimum, np.minimum, draw_max_pair(0.25), lambda a, b: _torch().minimum(a, b), gradgrad=False),
+    OpSpec("maximum", "maximum", al.maximum, np.maximum, draw_max_pair(0.25), lambda a, b: _torch().maximum(a, b)),
+    OpSpec("minimum", "minimum", al.minimum, np.minimum, draw_max_pair(0.25), lambda a, b: _torch().minimum(a, b)),
     OpSpec(
         "where",
         "where",
@@ -506,7 +501,6 @@ OPS: list[OpSpec] = [
         lambda a, b, condition: np.where(condition, a, b),
         draw_where,
         lambda a, b, condition: _torch().where(_torch().from_numpy(condition), a, b),
-        gradgrad=False,
     ),
     # reductions
     OpSpec(
@@ -516,7 +510,6 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.sum(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
-        gradgrad=False,
     ),
     OpSpec(
         "mean",
@@ -525,7 +518,6 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.mean(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
-        gradgrad=False,
     ),
     OpSpec(
         "max",
@@ -534,7 +526,6 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amax(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
-        gradgrad=False,
     ),
     OpSpec(
         "min",
@@ -543,7 +534,6 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amin(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
-        gradgrad=False,
     ),
     OpSpec(
         "var",
@@ -577,7 +567,6 @@ OPS: list[OpSpec] = [
         lambda x, shape: x.reshape(shape),
         draw_reshape,
         lambda x, shape: x.reshape(shape),
-        gradgrad=False,
     ),
     OpSpec(
         "reshape_varargs",
@@ -586,7 +575,6 @@ OPS: list[OpSpec] = [
         lambda x, shape: x.reshape(shape),
         draw_reshape,
         lambda x, shape: x.reshape(shape),
-        gradgrad=False,
     ),
     OpSpec(
         "transpose",
@@ -595,12 +583,11 @@ OPS: list[OpSpec] = [
         lambda x, axes: np.transpose(x, axes),
         draw_transpose,
         lambda x, axes: x.permute(*(range(x.ndim - 1, -1, -1) if axes is None else axes)),
-        gradgrad=False,
     ),
     OpSpec(
-        "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(*range(x.ndim - 1, -1, -1)), gradgrad=False
+        "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(*range(x.ndim - 1, -1, -1))
     ),
-    OpSpec("flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten(), gradgrad=False),
+    OpSpec("flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten()),
     OpSpec(
         "squeeze",
         "squeeze",
@@ -608,7 +595,6 @@ OPS: list[OpSpec] = [
         _squeeze_all,
         draw_squeeze,
         lambda x, axis: x.squeeze() if axis is None else x.squeeze(axis),
-        gradgrad=False,
     ),
     OpSpec(
         "unsqueeze",
@@ -617,7 +603,6 @@ OPS: list[OpSpec] = [
         lambda x, axis: np.expand_dims(x, axis),
         draw_unsqueeze,
         lambda x, axis: x.unsqueeze(axis),
-        gradgrad=False,
     ),
     OpSpec(
         "broadcast_to",
@@ -626,7 +611,6 @@ OPS: list[OpSpec] = [
         lambda x, shape: np.broadcast_to(x, shape),
         draw_broadcast_to,
         lambda x, shape: x.broadcast_to(shape),
-        gradgrad=False,
     ),
     OpSpec(
         "concatenate",
@@ -635,7 +619,6 @@ OPS: list[OpSpec] = [
         lambda *xs, axis: np.concatenate(xs, axis=axis),
         draw_concatenate,
         lambda *xs, axis: _torch().cat(xs, dim=axis),
-        gradgrad=False,
     ),
     OpSpec(
         "stack",
@@ -644,7 +627,6 @@ OPS: list[OpSpec] = [
         lambda *xs, axis: np.stack(xs, axis=axis),
         draw_stack,
         lambda *xs, axis: _torch().stack(xs, dim=axis),
-        gradgrad=False,
     ),
     # indexing
     OpSpec(
@@ -654,7 +636,6 @@ OPS: list[OpSpec] = [
         lambda x, index: x[index],
         draw_basic_index,
         _torch_getitem,
-        gradgrad=False,
     ),
     OpSpec(
         "getitem_int_arrays",
@@ -674,7 +655,7 @@ OPS: list[OpSpec] = [
     ),
     # matrix products
     OpSpec("matmul", "matmul", lambda a, b: a @ b, np.matmul, draw_matmul, lambda a, b: a @ b),
-    OpSpec("matmul_fn", "matmul", al.matmul, np.matmul, draw_matmul, lambda a, b: _torch().matmul(a, b), gradgrad=False),
+    OpSpec("matmul_fn", "matmul", al.matmul, np.matmul, draw_matmul, lambda a, b: _torch().matmul(a, b)),
     OpSpec("linear", "linear", al.linear, np_linear, draw_linear, lambda *args: _torch_f().linear(*args)),
     # softmax family
     OpSpec(
@@ -701,7 +682,6 @@ OPS: list[OpSpec] = [
         lambda x: x.astype(np.float64),
         unary(),
         lambda x: x.to(_torch().float64),
-        gradgrad=False,
     ),
 ]
 

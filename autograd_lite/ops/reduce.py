@@ -189,9 +189,11 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, axes, ddof, keepdims):
         ctx.shape, ctx.axes, ctx.keepdims, ctx.ddof = x.shape, axes, keepdims, ddof
-        out = x.std(axis=axes, ddof=ddof, keepdims=True)
+        out = x.std(axis=axes, ddof=ddof, keepdims=keepdims)
+        # The returned array itself is saved: under create_graph it stands for this
+        # node's output, so the rule's use of it is differentiated too.
         ctx.save_for_backward(x, out)
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -224,12 +226,16 @@ class LogSumExp(Op):
     def forward(ctx, x, axes, keepdims):
         ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
         out = stable_logsumexp(x, axes)
+        if not keepdims:
+            out = out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        # Saving the returned array lets create_graph differentiate through `out`.
         ctx.save_for_backward(x, out)
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
+        out = out.reshape(kept_shape(ctx.shape, ctx.axes))
         return _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims) * np.exp(x - out), None, None
 
 
