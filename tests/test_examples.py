@@ -71,3 +71,46 @@ def test_finite_differences(load_example, tmp_path):
     # Round-off takes over at the smallest steps: the error rises again.
     assert result["errors"]["float64"][-1] > 100 * best_error
     assert_figures(result, tmp_path)
+
+
+def test_binary_digits(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    result = load_example("binary_digits").main(["--fast", "--out", str(tmp_path)])
+    assert result["bce_accuracy"] > 0.9 and result["logits_accuracy"] > 0.9
+    # Same start, same steps: the two formulations differ only by rounding.
+    assert result["max_loss_gap"] < 1e-5
+    assert result["logits_losses"][-1] < result["logits_losses"][0]
+    assert_figures(result, tmp_path)
+
+
+def test_learning_rates(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    result = load_example("learning_rates").main(["--fast", "--out", str(tmp_path)])
+    runs = result["runs"]
+    assert runs["good"]["lr"] < result["bound"] < runs["too large"]["lr"]
+    assert runs["too large"]["final_loss"] > 10 * runs["too large"]["first_loss"]
+    assert result["optimum"] <= runs["good"]["final_loss"] < runs["too small"]["final_loss"] < runs["good"]["first_loss"]
+    assert_figures(result, tmp_path)
+
+
+def test_optimizers_compared(load_example, tmp_path):
+    result = load_example("optimizers_compared").main(["--fast", "--out", str(tmp_path)])
+    start = {"quadratic": (4.5**2 + 50 * 1.0**2) / 2, "Rosenbrock": 2.5**2 + 100 * (1.5 - 2.25) ** 2}
+    for problem, losses in result["final_loss"].items():
+        assert len(losses) == 6
+        for name, loss in losses.items():
+            assert np.isfinite(loss) and loss < start[problem], (problem, name, loss)
+    assert_figures(result, tmp_path)
+
+
+def test_vanishing_gradients(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    result = load_example("vanishing_gradients").main(["--fast", "--out", str(tmp_path)])
+    sigmoid, he, large = result["grad_norms"].values()
+    assert len(sigmoid) == len(he) == len(large) == 9
+    assert sigmoid[0] < 1e-6 * sigmoid[-1]  # vanishing towards the input
+    assert 1e-2 < he[0] / he[-1] < 1e2  # roughly level
+    assert min(large) > 10 * max(he)  # exploding
+    assert not np.isfinite(result["unclipped_losses"][-1])
+    assert result["clipped_losses"][-1] < result["clipped_losses"][0]
+    assert_figures(result, tmp_path)
