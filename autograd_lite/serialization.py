@@ -75,11 +75,13 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path!r}")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array (.npy), not named arrays (.npz)")
-        with loaded:
-            arrays = {name: loaded[name] for name in loaded.files}
+        # The file is opened here so that it is closed whatever np.load makes of it.
+        with open(path, "rb") as file:
+            loaded = np.load(file, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise ValueError("it holds a single array (.npy), not named arrays (.npz)")
+            with loaded:
+                arrays = {name: loaded[name] for name in loaded.files}
     except PermissionError:
         raise
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, pickle.UnpicklingError) as error:
