@@ -275,7 +275,7 @@ def draw_where(data: Any) -> Case:
     shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes")
     rng = rng_from(data)
     cond_shape, a_shape, b_shape = shapes.input_shapes
-    return Case((real(rng, a_shape), real(rng, b_shape)), {"condition": rng.random(cond_shape) > 0.5})
+    return Case((real(rng, a_shape), real(rng, b_shape)), {"condition": np.asarray(rng.random(cond_shape) > 0.5)})
 
 
 def draw_clip(data: Any) -> Case:
@@ -582,10 +582,10 @@ OPS: list[OpSpec] = [
         lambda x, axes: x.transpose() if axes is None else x.transpose(*axes),
         lambda x, axes: np.transpose(x, axes),
         draw_transpose,
-        lambda x, axes: x.permute(*(range(x.ndim - 1, -1, -1) if axes is None else axes)),
+        lambda x, axes: x.permute(tuple(range(x.ndim - 1, -1, -1)) if axes is None else axes),
     ),
     OpSpec(
-        "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(*range(x.ndim - 1, -1, -1))
+        "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(tuple(range(x.ndim - 1, -1, -1)))
     ),
     OpSpec("flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten()),
     OpSpec(

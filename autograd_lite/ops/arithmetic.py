@@ -147,6 +147,11 @@ def _pow_base_grad(grad, a, b):
     if isinstance(b, (int, float)):
         # A constant exponent: b * a**(b-1), and exactly 0 for b == 0 (not 0 * inf at a = 0).
         return grad * 0.0 if b == 0 else grad * (b * a ** (b - 1))
+    zero = _values(b) == 0
+    if zero.any():
+        # PyTorch's rule: 0 where b == 0, even at a == 0 (not 0 * 0**-1 = nan); the
+        # exponent there becomes 0 in the power only (a constant mask).
+        return grad * (b * a ** np.where(zero, 0.0, b - 1))
     return grad * (b * a ** (b - 1))
 
 
