@@ -9,7 +9,7 @@ import numpy as np
 from autograd_lite import Tensor, get_default_dtype
 
 from . import functional as F
-from .module import Module
+from .module import Module, declare_write
 from .parameter import Parameter
 
 
@@ -63,6 +63,8 @@ class BatchNorm1d(Module):
     def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches tracked."""
         if self.track_running_stats:
+            for buffer in (self.running_mean, self.running_var, self.num_batches_tracked):
+                declare_write(buffer)
             self.running_mean._data[...] = 0
             self.running_var._data[...] = 1
             self.num_batches_tracked._data[...] = 0
@@ -79,6 +81,7 @@ class BatchNorm1d(Module):
         if update:
             # Count the batch first (PyTorch does too): momentum=None averages over all batches.
             if shape[0] * (shape[2] if len(shape) == 3 else 1) > 1:
+                declare_write(self.num_batches_tracked)
                 self.num_batches_tracked._data += 1
             if self.momentum is None:
                 momentum = 1.0 / float(self.num_batches_tracked._data)

@@ -21,6 +21,8 @@ from autograd_lite.ops._common import as_tensor
 from autograd_lite.ops.elementwise import sigmoid_of
 from autograd_lite.random import generator
 
+from .module import declare_write
+
 __all__ = [
     "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "softmax", "log_softmax",
     "linear", "dropout", "batch_norm", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
@@ -147,16 +149,18 @@ def batch_norm(
         if training and running_mean is not None and running_var is not None:
             batch_mean = mean._data.reshape(channels)
             unbiased_var = var._data.reshape(channels) * (count / (count - 1))
+            declare_write(running_mean)
+            declare_write(running_var)
             rm, rv = running_mean._data, running_var._data
             rm *= 1.0 - momentum
             rm += momentum * batch_mean
             rv *= 1.0 - momentum
             rv += momentum * unbiased_var
-            running_mean._version += 1
-            running_var._version += 1
     else:
-        inv_std = 1.0 / np.sqrt(running_var._data + eps)
-        out = (x - running_mean._data.reshape(stat_shape)) * inv_std.reshape(stat_shape).astype(x.dtype, copy=False)
+        # Fresh arrays (never views of the buffers) so the graph holds no buffer memory.
+        inv_std = (1.0 / np.sqrt(running_var._data + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
+        shift = (running_mean._data.reshape(stat_shape) * inv_std).astype(x.dtype, copy=False)
+        out = x * inv_std - shift
     if weight is not None:
         out = out * weight.reshape(stat_shape)
     if bias is not None:

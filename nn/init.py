@@ -13,6 +13,8 @@ import numpy as np
 from autograd_lite import Tensor
 from autograd_lite.random import generator
 
+from .module import declare_write
+
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
@@ -22,8 +24,8 @@ __all__ = [
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init functions fill a Tensor or Parameter, got {type(tensor).__name__}")
+    declare_write(tensor)
     np.copyto(tensor._data, values, casting="unsafe")
-    tensor._version += 1
     return tensor
 
 

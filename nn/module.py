@@ -4,7 +4,6 @@ buffer to an attribute registers it, which gives dotted names, `state_dict` and 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
@@ -23,15 +22,26 @@ class _CallState(threading.local):
 
 _calls = _CallState()
 
-# Bumped by every registration anywhere; a root restamps parameter names only when
-# this moved or another root stamped last, so a call normally costs two comparisons.
-_tree_version = 0
-_stamped: tuple = (lambda: None, -1)
+# Parameter names are stamped by the root of each call. `_names_token` is replaced
+# whenever the names may have gone stale: on every registration anywhere, and when a
+# stamping renamed something (another root, e.g. a sub-module called on its own).
+# A root whose stored token is current skips stamping: one identity test per call.
+_names_token = object()
 
 
 def _tree_changed() -> None:
-    global _tree_version
-    _tree_version += 1
+    global _names_token
+    _names_token = object()
+
+
+def declare_write(tensor: Tensor) -> None:
+    """Announce an in-place write to `tensor.data`: it becomes writable even while a graph
+    holds it, and a backward through that graph then raises instead of using new values."""
+    bump = getattr(tensor, "_bump_version", None)
+    if bump is not None:
+        bump()
+    else:
+        tensor._version += 1
 
 
 class IncompatibleKeys(NamedTuple):
@@ -79,6 +89,7 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_stamped_token", None)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, ...)")
@@ -86,7 +97,7 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         calls = _calls
         depth = calls.depth
-        if depth == 0 and (_stamped[1] != _tree_version or _stamped[0]() is not self):
+        if depth == 0 and self._stamped_token is not _names_token:
             self._stamp_parameter_names()
         calls.depth = depth + 1
         try:
@@ -96,10 +107,15 @@ class Module:
         return output
 
     def _stamp_parameter_names(self) -> None:
-        global _stamped
+        global _names_token
+        renamed = False
         for name, param in self.named_parameters():
-            param.param_name = name
-        _stamped = (weakref.ref(self), _tree_version)
+            if param.param_name != name:
+                param.param_name = name
+                renamed = True
+        if renamed:
+            _names_token = object()
+        object.__setattr__(self, "_stamped_token", _names_token)
 
     # -- registration ------------------------------------------------------------
 
@@ -376,8 +392,8 @@ class Module:
             )
         for name, array in arrays.items():
             target = targets[name]
+            declare_write(target)
             np.copyto(target._data, array, casting="unsafe")
-            target._version += 1
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ----------------------------------------------------------------
