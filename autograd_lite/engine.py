@@ -187,6 +187,9 @@ def run_backward(
                 counts[fn] = count
                 if count == 0:
                     ready.append(fn)
+        # The last rule's outputs are still bound here; drop them so that _accumulate can
+        # tell a gradient nobody else holds (kept as is) from a shared one (copied).
+        grads = g = None
         if capture is not None:
             for index, tensor in enumerate(capture):
                 if tensor.grad_fn is None and tensor in leaf_grads:
