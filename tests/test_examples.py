@@ -4,11 +4,14 @@ figures and prints sensible numbers, so the examples cannot silently rot."""
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+import autograd_lite as al
 
 pytest.importorskip("matplotlib")
 
@@ -113,4 +116,38 @@ def test_vanishing_gradients(load_example, tmp_path):
     assert min(large) > 10 * max(he)  # exploding
     assert not np.isfinite(result["unclipped_losses"][-1])
     assert result["clipped_losses"][-1] < result["clipped_losses"][0]
+    assert_figures(result, tmp_path)
+
+
+def test_digits_mlp(load_example, tmp_path, capsys):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("tqdm")
+    result = load_example("digits_mlp").main(["--fast", "--out", str(tmp_path)])
+    assert result["epochs"] == 2 and len(result["history"]["test_acc"]) == 2
+    assert result["test_accuracy"] > 0.5  # chance is 0.1; two epochs reach about 0.9
+    assert_figures(result, tmp_path)
+    if shutil.which("dot"):
+        assert result["graph"] == tmp_path / "digits_mlp_graph.svg"
+        assert "<svg" in result["graph"].read_text()
+    printed = capsys.readouterr().out
+    assert "final test accuracy" in printed and str(tmp_path) in printed
+
+
+def test_graph_without_dot_writes_dot_source(load_example, tmp_path, monkeypatch, capsys):
+    common = load_example("_common")
+    monkeypatch.setattr(common.shutil, "which", lambda name: None)
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    assert common.write_graph_svg(al.draw_graph((x * x).sum()), tmp_path / "graph.svg") is None
+    assert not (tmp_path / "graph.svg").exists()
+    assert "digraph" in (tmp_path / "graph.dot").read_text()
+    assert "graphviz" in capsys.readouterr().out.lower()
+
+
+def test_saliency_map(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("tqdm")
+    result = load_example("saliency_map").main(["--fast", "--out", str(tmp_path)])
+    assert result["test_accuracy"] > 0.5
+    assert result["saliency"].shape == (10, 8, 8)
+    assert (result["saliency"] >= 0).all() and (result["saliency"].max(axis=(1, 2)) > 0).all()
     assert_figures(result, tmp_path)
