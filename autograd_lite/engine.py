@@ -67,8 +67,8 @@ def _broadcast(grad: Any, shape: tuple) -> Any:
 def _consumer_counts(roots: Iterable[Function]) -> dict:
     """How many edges lead into each node reachable from `roots` (iterative DFS)."""
     counts: dict = {}
-    stack = [node for node in roots]
-    seen = set(stack)
+    stack = list(roots)
+    root_set = set(stack)
     while stack:
         node = stack.pop()
         for tensor in node.inputs:
@@ -80,10 +80,10 @@ def _consumer_counts(roots: Iterable[Function]) -> dict:
             if fn in counts:
                 counts[fn] += 1
             else:
+                # First edge into fn: visit it (roots are visited from the start).
                 counts[fn] = 1
-            if fn not in seen:
-                seen.add(fn)
-                stack.append(fn)
+                if fn not in root_set:
+                    stack.append(fn)
     return counts
 
 
@@ -140,6 +140,9 @@ def run_backward(
     counts = _consumer_counts(root_nodes)
     ready = [fn for fn in root_nodes if fn not in counts]
     observers = backward_observers
+    # Keys whose pending gradient is a sum this backward allocated: further gradients are
+    # added into it in place. (A first gradient may be shared or saved; it is never written.)
+    owned = None if create_graph else set()
     previous_mode = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
     try:
@@ -180,9 +183,15 @@ def run_backward(
                     g = g.astype(data.dtype)
                 fn = tensor.grad_fn
                 if fn is None:
-                    _add(leaf_grads, tensor, g)
+                    if tensor in leaf_grads:
+                        _add(leaf_grads, tensor, g, owned)
+                    else:
+                        leaf_grads[tensor] = g
                     continue
-                _add(pending, fn, g)
+                if fn in pending:
+                    _add(pending, fn, g, owned)
+                else:
+                    pending[fn] = g
                 count = counts[fn] - 1
                 counts[fn] = count
                 if count == 0:
@@ -209,11 +218,15 @@ def run_backward(
         grad_mode._state.enabled = previous_mode
 
 
-def _add(pending: dict, key: Any, grad: Any) -> None:
-    if key in pending:
-        pending[key] = pending[key] + grad
-    else:
+def _add(pending: dict, key: Any, grad: Any, owned: set | None = None) -> None:
+    if key not in pending:
         pending[key] = grad
+    elif owned is not None and key in owned:
+        pending[key] += grad
+    else:
+        pending[key] = pending[key] + grad
+        if owned is not None:
+            owned.add(key)
 
 
 def _fit_shape(grad: Any, shape: tuple, node: Function, tensor: Any) -> Any:

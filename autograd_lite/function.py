@@ -163,27 +163,49 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Any:
-        arrays = []
-        inputs = []
-        needs_grad = False
-        for arg in args:
-            if isinstance(arg, Tensor):
-                arrays.append(arg._data)
-                if arg.requires_grad:
-                    inputs.append(arg)
-                    needs_grad = True
-                else:
-                    inputs.append(None)
-            else:
-                arrays.append(arg)
-                inputs.append(None)
-        ctx = cls.__new__(cls)
+        ctx = _new_object(cls)
         ctx.saved = ()
-        result = cls.forward(ctx, *arrays, **options)
+        # This runs once per operation, so its own cost is the per-op overhead on small
+        # arrays: one- and two-argument calls (nearly all of them) skip the general loop.
+        if len(args) == 2 and not options:
+            a, b = args
+            a_input = b_input = None
+            if isinstance(a, Tensor):
+                if a._requires_grad:
+                    a_input = a
+                a = a._data
+            if isinstance(b, Tensor):
+                if b._requires_grad:
+                    b_input = b
+                b = b._data
+            result = cls.forward(ctx, a, b)
+            inputs = (a_input, b_input)
+            needs_grad = a_input is not None or b_input is not None
+        elif len(args) == 1 and not options and isinstance(args[0], Tensor):
+            x = args[0]
+            result = cls.forward(ctx, x._data)
+            needs_grad = x._requires_grad
+            inputs = (x if needs_grad else None,)
+        else:
+            arrays = []
+            input_list = []
+            needs_grad = False
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    arrays.append(arg._data)
+                    if arg._requires_grad:
+                        input_list.append(arg)
+                        needs_grad = True
+                        continue
+                else:
+                    arrays.append(arg)
+                input_list.append(None)
+            result = cls.forward(ctx, *arrays, **options)
+            inputs = tuple(input_list)
         # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
         out = result if type(result) is np.ndarray else np.asarray(result)
-        if needs_grad and grad_mode._state.enabled:
-            ctx.inputs = tuple(inputs)
+        if needs_grad and _grad_state.enabled:
+            ctx.inputs = inputs
             ctx.hooks = None
             ctx.retained = None
             saved = ctx.saved
@@ -232,6 +254,10 @@ class Op(Function):
                     converted.append(value)  # a constant such as a mask
         return tuple(converted)
 
+
+_new_object = object.__new__
+# The per-thread grad-mode flag (one object for the process; its attribute is per thread).
+_grad_state = grad_mode._state
 
 # Anomaly mode installs a callable here; None keeps the hot path free of checks.
 _anomaly_hook: Callable[[Any, np.ndarray], None] | None = None
