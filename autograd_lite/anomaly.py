@@ -1,8 +1,10 @@
 """Anomaly mode: a NaN or inf produced in forward or backward raises at once, naming
-the op and where in the user's code it was created."""
+the op and where in the user's code it was created. Per thread; free when off."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import traceback
 from typing import Any
@@ -12,46 +14,92 @@ import numpy as np
 from . import function
 
 _lock = threading.Lock()
-_depth = 0
+_threads_on = 0  # threads inside detect_anomaly; the hook is installed while it is > 0
 
 
-def _creation_site() -> str:
-    frames = traceback.extract_stack()[:-3]
-    user = [f for f in frames if "/autograd_lite/" not in f.filename and "/nn/" not in f.filename]
-    return "".join(traceback.format_list((user or frames)[-4:]))
+class _ThreadState(threading.local):
+    depth = 0
+
+
+_state = _ThreadState()
+
+# Frames from these directories are the library's own; the creation site shown is the
+# innermost frame outside them (autograd_lite, nn and optim are installed side by side).
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(os.path.join(_PACKAGE_ROOT, name) + os.sep for name in ("autograd_lite", "nn", "optim"))
+
+
+def _is_library(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_LIBRARY_DIRS)
+
+
+def _capture_stack() -> traceback.StackSummary:
+    # Source lines are read only if the stack is ever shown; no frame is kept alive.
+    stack = traceback.StackSummary.extract(traceback.walk_stack(sys._getframe(2)), lookup_lines=False)
+    stack.reverse()
+    return stack
+
+
+def format_creation(stack: Any) -> str:
+    """The user's frames of a captured stack (the last few), as traceback lines."""
+    if stack is None:
+        return "  (the op was created before anomaly detection was enabled)\n"
+    frames = [frame for frame in stack if not _is_library(frame.filename)]
+    return "".join(traceback.format_list((frames or list(stack))[-5:]))
 
 
 def _non_finite(array: Any) -> bool:
-    array = np.asarray(array)
+    if not isinstance(array, np.ndarray):
+        array = np.asarray(array)
     return array.dtype.kind in "fc" and not np.isfinite(array).all()
+
+
+def _input_note(node: Any) -> str:
+    bad = [
+        str(index)
+        for index, tensor in enumerate(node.inputs)
+        if tensor is not None and _non_finite(tensor._data)
+    ]
+    if bad:
+        return f" (input {', '.join(bad)} already held NaN or inf)"
+    return " from finite inputs"
 
 
 def check_forward(ctx: Any, out: np.ndarray) -> None:
     """Record where `ctx` was created; raise if its output holds NaN or inf."""
-    ctx.created = _creation_site()
+    if not _state.depth:
+        return
+    ctx.created = _capture_stack()
     if _non_finite(out):
         raise RuntimeError(
-            f"anomaly: the forward of '{ctx.name}' produced NaN or inf values. "
-            f"The op was called at:\n{ctx.created}"
+            f"anomaly detected: the forward of '{ctx.name}' produced NaN or inf values"
+            f"{_input_note(ctx)}. The op was called at (most recent call last):\n"
+            f"{format_creation(ctx.created)}"
         )
 
 
 def check_backward(node: Any, grads: tuple) -> None:
     """Raise if the gradients `node`'s backward returned hold NaN or inf."""
+    if not _state.depth:
+        return
     for index, g in enumerate(grads):
         if g is None:
             continue
-        data = g._data if hasattr(g, "_data") else g
+        data = g._data if isinstance(g, function.Tensor) else g
         if _non_finite(data):
-            created = getattr(node, "created", None) or "(created before detect_anomaly was on)\n"
             raise RuntimeError(
-                f"anomaly: the backward of '{node.name}' returned NaN or inf values in its "
-                f"gradient for input {index}. The op was created at:\n{created}"
+                f"anomaly detected: the backward of '{node.name}' returned NaN or inf values "
+                f"in its gradient for input {index}. The op was created at (most recent call "
+                f"last):\n{format_creation(getattr(node, 'created', None))}"
             )
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's name
     """Make NaN or inf in forward or backward raise RuntimeError naming the op.
+
+    The error shows where in your code the op was created. Only the thread that enters
+    the context is affected; contexts nest. When no thread uses it, it costs nothing.
+    Checks apply to operations recorded in a graph (some input requires grad).
 
     >>> import autograd_lite as al
     >>> x = al.tensor([-1.0], requires_grad=True)
@@ -59,24 +107,36 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
     ...     try:
     ...         x.sqrt()
     ...     except RuntimeError as error:
-    ...         print(str(error).split(".")[0])
-    anomaly: the forward of 'sqrt' produced NaN or inf values
+    ...         print(str(error).split(" from")[0])
+    anomaly detected: the forward of 'sqrt' produced NaN or inf values
     """
 
     def __enter__(self) -> detect_anomaly:
-        global _depth
-        with _lock:
-            _depth += 1
-            function._anomaly_hook = check_forward
+        global _threads_on
+        state = _state
+        if state.depth == 0:
+            with _lock:
+                _threads_on += 1
+                function._anomaly_hook = check_forward
+        state.depth += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        global _depth
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                function._anomaly_hook = None
+        global _threads_on
+        state = _state
+        state.depth -= 1
+        if state.depth == 0:
+            with _lock:
+                _threads_on -= 1
+                if _threads_on == 0:
+                    function._anomaly_hook = None
 
 
 def is_anomaly_enabled() -> bool:
-    return function._anomaly_hook is not None
+    """Whether anomaly detection is on in this thread.
+
+    >>> import autograd_lite as al
+    >>> al.is_anomaly_enabled()
+    False
+    """
+    return _state.depth > 0

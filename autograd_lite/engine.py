@@ -15,6 +15,7 @@ import numpy as np
 from . import function, grad_mode
 from .anomaly import check_backward
 from .function import _FREED_MESSAGE, Function
+from .inplace import SavedValues, check_saved
 
 Tensor: Any = None  # set by tensor.py
 
@@ -138,6 +139,8 @@ def run_backward(
         captured: list = [None] * len(capture)
 
     counts = _consumer_counts(root_nodes)
+    # Gradients for retain_grad() tensors, stored only once the whole pass has succeeded.
+    retained: list | None = [] if capture is None else None
     ready = [fn for fn in root_nodes if fn not in counts]
     observers = backward_observers
     # Keys whose pending gradient is a sum this backward allocated: further gradients are
@@ -150,13 +153,17 @@ def run_backward(
             node = ready.pop()
             grad = pending.pop(node)
             if node.hooks is not None or node.retained is not None:
-                grad = _run_node_hooks(node, grad, create_graph, capture is None)
+                grad = _run_node_hooks(node, grad, create_graph, retained)
             if capture is not None and node in captured_nodes:
                 for index in captured_nodes[node]:
                     captured[index] = grad
             inputs = node.inputs
-            if node.saved is None:
+            saved = node.saved
+            if saved is None:
                 raise RuntimeError(_FREED_MESSAGE.format(name=node.name))
+            if saved.__class__ is SavedValues:
+                check_saved(node)
+            del saved
             grads = node._run_backward(grad, create_graph)
             if len(grads) != len(inputs):
                 raise RuntimeError(
@@ -207,10 +214,20 @@ def run_backward(
                         grad = _run_tensor_hooks(tensor._hooks, grad, create_graph)
                     captured[index] = grad
             return _captured_result(captured, capture, create_graph, allow_unused)
+        # Every hook runs before any .grad changes, so a failing hook or rule leaves them all.
+        finished = []
         while leaf_grads:
             leaf, grad = leaf_grads.popitem()
             if leaf._hooks:
                 grad = _run_tensor_hooks(leaf._hooks, grad, create_graph)
+            finished.append((leaf, grad))
+            del grad
+        while retained:
+            tensor, grad = retained.pop()
+            _accumulate(tensor, grad, create_graph)
+            del grad
+        while finished:
+            leaf, grad = finished.pop()
             _accumulate(leaf, grad, create_graph)
             del grad
         return None
@@ -254,13 +271,14 @@ def _run_tensor_hooks(hooks: dict, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def _run_node_hooks(node: Function, grad: Any, create_graph: bool, accumulate: bool) -> Any:
+def _run_node_hooks(node: Function, grad: Any, create_graph: bool, retained: list | None) -> Any:
     if node.hooks:
         grad = _run_tensor_hooks(node.hooks, grad, create_graph)
-    if node.retained is not None and accumulate:
+    if node.retained is not None and retained is not None:
         tensor = node.retained()
         if tensor is not None:
-            _accumulate(tensor, grad, create_graph, copy=True)
+            # A copy: the pass may still add into this array in place.
+            retained.append((tensor, grad if isinstance(grad, Tensor) else np.array(grad)))
     return grad
 
 

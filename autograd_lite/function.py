@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, inplace
 
 # Set by tensor.py (which imports this module) to avoid an import cycle.
 Tensor: Any = None
@@ -82,6 +82,9 @@ class Function:
         """Free the saved values (called by backward unless retain_graph)."""
         if self.saved:
             self.saved = None
+        elif self.saved is not None:
+            # Nothing to free, but mark the node as run (its output's array is not needed).
+            self.saved = inplace.NOTHING_SAVED
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -123,6 +126,8 @@ class Function:
                     f"{cls.__name__}.forward returned dtype {data.dtype}; only floating "
                     "outputs can require grad"
                 )
+            if ctx.saved:
+                inplace.guard_function(ctx)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, data)
             return Tensor._make(data, ctx)
@@ -215,6 +220,7 @@ class Op(Function):
                         ctx.out_index = position
                         if value is not out:
                             ctx.saved = saved[:position] + (out,) + saved[position + 1 :]
+                inplace.guard_op(ctx, args)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
             return Tensor._make(out, ctx)

@@ -99,6 +99,9 @@ def _numerical_jacobians(
     jacobians = [[np.zeros((size, inputs[i].size)) for i in checked] for size in sizes]
     with no_grad():
         for position, input_index in enumerate(checked):
+            # The analytical pass's retained graph may still hold the input read-only;
+            # declaring the in-place perturbation makes it writable (and that graph stale).
+            inputs[input_index]._bump_version()
             flat = inputs[input_index].data.reshape(-1)  # a view: writes reach the input
             if flat.size and not np.shares_memory(flat, inputs[input_index].data):
                 raise ValueError(f"gradcheck: input {input_index} is not contiguous")

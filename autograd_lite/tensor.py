@@ -11,9 +11,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import dtypes, engine, function, grad_mode
+from . import dtypes, engine, function, grad_mode, inplace
 
 _handle_ids = itertools.count()
+
+
+class _Hooks(dict):
+    """A tensor's or node's hooks by handle id (a dict a handle can refer to weakly)."""
+
+    __slots__ = ("__weakref__",)
 
 
 class RemovableHandle:
@@ -81,7 +87,12 @@ class Tensor:
 
     @property
     def data(self) -> np.ndarray:
-        """The underlying array. Assigning replaces it (shape and dtype may change on leaves)."""
+        """The underlying array. Assigning replaces it (shape and dtype may change on leaves).
+
+        While a graph holds the array for its backward, it is read-only (see `inplace`).
+        """
+        if self.grad_fn is not None:
+            inplace.guard_output(self)
         return self._data
 
     @data.setter
@@ -94,8 +105,20 @@ class Tensor:
                 f"cannot assign an array of dtype {value.dtype} to the data of a tensor that "
                 "requires grad (only floating dtypes can require gradients)"
             )
+        old = self._data
         self._data = value
         self._version += 1
+        if value is not old:
+            inplace.replaced(self, old)
+
+    def _bump_version(self) -> None:
+        """Declare an in-place update of `data` (optimizers call it before writing).
+
+        The array becomes writable even if a retained graph holds it, and a later backward
+        through that graph raises instead of using the changed values.
+        """
+        self._version += 1
+        inplace.force_writable(self)
 
     @property
     def requires_grad(self) -> bool:
@@ -168,6 +191,8 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The data as an `np.ndarray` (shares memory; no graph)."""
+        if self.grad_fn is not None:
+            inplace.guard_output(self)
         return self._data
 
     def item(self) -> Any:
@@ -196,9 +221,13 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory)."""
+        if self.grad_fn is not None:
+            inplace.guard_output(self)
         return Tensor._make(self._data, None)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.grad_fn is not None:
+            inplace.guard_output(self)
         if dtype is not None:
             return self._data.astype(dtype, copy=False)
         return self._data
@@ -296,11 +325,11 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require grad")
         if self.grad_fn is None:
             if self._hooks is None:
-                self._hooks = {}
+                self._hooks = _Hooks()
             hooks = self._hooks
         else:
             if self.grad_fn.hooks is None:
-                self.grad_fn.hooks = {}
+                self.grad_fn.hooks = _Hooks()
             hooks = self.grad_fn.hooks
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
@@ -556,6 +585,7 @@ def _root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
 
 function.Tensor = Tensor
 engine.Tensor = Tensor
+inplace.Tensor = Tensor
 
 # The op modules import Tensor from here, so they are imported after it exists.
 from .ops import arithmetic, elementwise, indexing, linalg, reduce  # noqa: E402

@@ -71,6 +71,8 @@ def _normalize_index(index: Any, shape: tuple) -> tuple:
     for part in index:
         if isinstance(part, Tensor):
             part = part._data
+        if isinstance(part, np.ndarray):
+            part = part.copy()  # the node keeps the index: later writes to it must not matter
         elif isinstance(part, list):
             part = np.asarray(part)
             if part.size == 0:
