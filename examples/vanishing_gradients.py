@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> dict:
     unclipped, clipped = curves[None][0], curves[args.max_norm][0]
     print(
         f"{exploding}, SGD lr {args.lr:g}: without clipping the loss goes {unclipped[0]:.3g} -> "
-        f"{unclipped[-1]:.3g} at step {len(unclipped)}; with clip_grad_norm_(max_norm={args.max_norm:g}) "
+        f"{unclipped[-1]:.3g} at step {len(unclipped) - 1}; with clip_grad_norm_(max_norm={args.max_norm:g}) "
         f"{clipped[0]:.3g} -> {clipped[-1]:.3g} in {len(clipped)} steps"
     )
 
