@@ -132,7 +132,7 @@ def _tie_shares(x: np.ndarray, extreme: np.ndarray, axes: tuple) -> np.ndarray:
 def _extreme(op: type, x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = _reduction_input(x, op.name)
     axes = normalize_axes(axis, x._data.ndim, x._data.shape)
-    if x._data.size == 0:
+    if x._data.size == 0 and len(axes) == x._data.ndim:
         raise ValueError(f"{op.name}() of an empty tensor (shape {x.shape}) has no identity")
     if any(x._data.shape[a] == 0 for a in axes):
         raise ValueError(
@@ -167,7 +167,9 @@ class Var(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         centred = x - x.mean(axis=ctx.axes, keepdims=True)
-        scale = 2.0 / (_count(ctx.shape, ctx.axes) - ctx.ddof)
+        dof = _count(ctx.shape, ctx.axes) - ctx.ddof
+        # No degrees of freedom left: 2 / 0 is inf as in PyTorch (not a ZeroDivisionError).
+        scale = 2.0 / dof if dof else float("inf")
         return _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims) * (centred * scale), None, None, None
 
 
