@@ -20,7 +20,8 @@ class BatchNorm1d(Module):
     `momentum` (running_var from the unbiased variance, as PyTorch) and
     `num_batches_tracked` counts batches (momentum=None: a cumulative average).
     Eval: the running statistics. Parameters `weight`, `bias`; buffers
-    `running_mean`, `running_var`, `num_batches_tracked` (PyTorch's keys).
+    `running_mean`, `running_var`, `num_batches_tracked` (PyTorch's keys); `bias=False`
+    keeps the learnable scale but drops the shift.
 
     >>> import autograd_lite as al, nn
     >>> bn = nn.BatchNorm1d(3)
@@ -35,6 +36,7 @@ class BatchNorm1d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features <= 0:
@@ -43,13 +45,16 @@ class BatchNorm1d(Module):
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
+        self.use_bias = bias
         self.track_running_stats = track_running_stats
         dtype = get_default_dtype()
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
+        else:
             self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype))
@@ -100,5 +105,5 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"bias={self.use_bias}, track_running_stats={self.track_running_stats}"
         )

@@ -256,9 +256,10 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
 # -- binary classification -----------------------------------------------------
 
 # PyTorch clamps log(p) and log(1 - p) at -100 so that p = 0 or 1 gives a finite loss,
-# and keeps the gradient's denominator p (1 - p) above 1e-12.
+# and keeps the gradient's denominator p (1 - p) above 1e-12 — a float32 constant in
+# PyTorch, so its exact value is float32(1e-12) = 9.99999996e-13 in every dtype.
 _LOG_FLOOR = -100.0
-_BCE_EPSILON = 1e-12
+_BCE_EPSILON = float(np.float32(1e-12))
 
 
 def _clamped_log(x: Any) -> Any:
@@ -428,14 +429,17 @@ def _row_weights(kept: np.ndarray | None, rows: int, dtype: np.dtype, reduction:
     weights = np.ones(rows, dtype=dtype) if kept is None else kept.astype(dtype)
     if reduction == "mean":
         count = rows if kept is None else int(kept.sum())
-        # No row kept: PyTorch's mean is 0/0 = nan.
-        weights *= (1.0 / count) if count else np.nan
+        if count:
+            weights *= 1.0 / count
     return weights
 
 
-def _reduce_rows(losses: np.ndarray, weights: np.ndarray, reduction: str) -> np.ndarray:
+def _reduce_rows(losses: np.ndarray, weights: np.ndarray, kept: np.ndarray | None, reduction: str) -> np.ndarray:
     if reduction == "none":
         return losses
+    if reduction == "mean" and kept is not None and not kept.any():
+        # Every row ignored: PyTorch's mean is 0/0 = nan (and the gradient is 0).
+        return np.asarray(np.nan, dtype=losses.dtype)
     return np.asarray(np.dot(losses, weights), dtype=losses.dtype)
 
 
@@ -460,7 +464,7 @@ class CrossEntropy(Op):
         exps /= sums[:, None]
         ctx.labels, ctx.weights = labels, weights
         ctx.save_for_backward(x, exps)
-        return _reduce_rows(losses, weights, reduction)
+        return _reduce_rows(losses, weights, kept, reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -489,7 +493,7 @@ class NLL(Op):
             losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
         weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
         ctx.labels, ctx.weights, ctx.shape = labels, weights, x.shape
-        return _reduce_rows(losses, weights, reduction)
+        return _reduce_rows(losses, weights, kept, reduction)
 
     @staticmethod
     def backward(ctx, grad):

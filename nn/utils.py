@@ -20,18 +20,35 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
     return [p._grad._data for p in parameters if p._grad is not None]
 
 
-def _norm(array: np.ndarray, norm_type: float) -> float:
-    if norm_type == math.inf:
-        return float(np.abs(array).max()) if array.size else 0.0
+def _raw_norm(array: np.ndarray, norm_type: float) -> float:
     flat = array.ravel()
     if norm_type == 2.0:
-        value = float(np.sqrt(np.dot(flat, flat)))
-        if math.isinf(value) and np.isfinite(flat).all():
-            # The squares overflowed although every element is finite: scale first.
-            scale = float(np.abs(flat).max())
-            value = scale * float(np.sqrt(np.dot(flat / scale, flat / scale)))
-        return value
+        return float(np.sqrt(np.dot(flat, flat)))
     return float(np.sum(np.abs(flat) ** norm_type) ** (1.0 / norm_type))
+
+
+def _norm(array: np.ndarray, norm_type: float) -> float:
+    if array.size == 0:
+        return 0.0
+    if norm_type == math.inf:
+        return float(np.abs(array).max())
+    with np.errstate(over="ignore"):
+        value = _raw_norm(array, norm_type)
+        if math.isinf(value) and np.isfinite(array).all():
+            # The powers overflowed although every element is finite: scale first.
+            scale = np.abs(array).max()
+            value = float(scale) * _raw_norm(array / scale, norm_type)
+    return value
+
+
+def _combine(norms: list[float], norm_type: float) -> float:
+    """The norm of the concatenation, from the norms of the parts (overflow-safe)."""
+    if any(math.isnan(n) for n in norms):
+        return math.nan
+    largest = max(norms)
+    if norm_type == math.inf or largest == 0.0 or math.isinf(largest):
+        return largest
+    return largest * math.fsum((n / largest) ** norm_type for n in norms) ** (1.0 / norm_type)
 
 
 def clip_grad_norm_(
@@ -62,13 +79,7 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
-    norms = [_norm(g, norm_type) for g in grads]
-    if norm_type == math.inf:
-        total = max(norms)
-    elif norm_type == 2.0:
-        total = math.sqrt(math.fsum(n * n for n in norms)) if all(n < 1e150 for n in norms) else math.hypot(*norms)
-    else:
-        total = math.fsum(n**norm_type for n in norms) ** (1.0 / norm_type)
+    total = _combine([_norm(g, norm_type) for g in grads], norm_type)
     dtype = grads[0].dtype
     if not math.isfinite(total):
         if error_if_nonfinite:

@@ -231,6 +231,10 @@ def test_errors_name_shapes_labels_and_reduction():
         F.binary_cross_entropy_with_logits(al.ones((2, 3)), np.ones((2, 3)), pos_weight=np.ones(2))
 
 
-def test_all_ignored_mean_is_nan_like_pytorch():
-    loss = F.cross_entropy(al.ones((2, 3), requires_grad=True), np.array([-100, -100]))
-    assert np.isnan(loss.item())
+def test_all_ignored_mean_is_nan_with_zero_gradient_like_pytorch():
+    for loss_fn in (F.cross_entropy, F.nll_loss):
+        x = al.ones((2, 3), requires_grad=True)
+        loss = loss_fn(x, np.array([-100, -100]))
+        assert np.isnan(loss.item())
+        loss.backward()
+        np.testing.assert_array_equal(x.grad.numpy(), 0.0)

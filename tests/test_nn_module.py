@@ -203,7 +203,7 @@ def test_repr_tree():
         "    (2): Linear(in_features=128, out_features=10, bias=True)\n"
         "  )\n"
         "  (1): Dropout(p=0.2)\n"
-        "  (2): BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+        "  (2): BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)\n"
         ")"
     )
     assert repr(Block()).startswith("Block(\n  (fc1): Linear(in_features=4, out_features=3, bias=True)\n")
