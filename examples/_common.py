@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +84,3 @@ def write_graph_svg(graph: Any, path: Path) -> Path | None:
         return None
     path.write_bytes(svg)
     return path
-
-
-class Timer:
-    """Wall-clock timer used as a context manager: `with Timer() as t: ...; t.seconds`."""
-
-    def __enter__(self) -> Timer:
-        self.start = time.perf_counter()
-        self.seconds = 0.0
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.seconds = time.perf_counter() - self.start

@@ -39,7 +39,9 @@ def load_zeros_and_ones(seed: int = 0) -> tuple[np.ndarray, ...]:
     return scale(x_train), scale(x_test), column(y_train), column(y_test)
 
 
-def fit(model: nn.Module, loss_fn: nn.Module, x: np.ndarray, y: np.ndarray, steps: int, lr: float) -> list[float]:
+def fit(
+    model: nn.Module, loss_fn: nn.Module, x: np.ndarray, y: np.ndarray, steps: int, lr: float
+) -> list[float]:
     """Full-batch SGD; returns the training loss before each step."""
     optimizer = optim.SGD(model.parameters(), lr=lr)
     inputs, targets = al.tensor(x), al.tensor(y)
@@ -59,6 +61,7 @@ def accuracy(scores: al.Tensor, y: np.ndarray, threshold: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--lr", type=float, default=0.1)
@@ -74,7 +77,9 @@ def main(argv: list[str] | None = None) -> dict:
     with_sigmoid = nn.Sequential(nn.Linear(64, 1), nn.Sigmoid())
     logits_only = nn.Linear(64, 1)
     # The same starting weights, so the two formulations can be compared step by step.
-    logits_only.load_state_dict({"weight": with_sigmoid[0].weight.numpy(), "bias": with_sigmoid[0].bias.numpy()})
+    logits_only.load_state_dict(
+        {"weight": with_sigmoid[0].weight.numpy(), "bias": with_sigmoid[0].bias.numpy()}
+    )
 
     bce_losses = fit(with_sigmoid, nn.BCELoss(), x_train, y_train, args.steps, args.lr)
     logit_losses = fit(logits_only, nn.BCEWithLogitsLoss(), x_train, y_train, args.steps, args.lr)
@@ -85,8 +90,12 @@ def main(argv: list[str] | None = None) -> dict:
         logit_accuracy = accuracy(logits_only(test), y_test, 0.0)  # logits: threshold 0
     gap = float(np.abs(np.array(bce_losses) - np.array(logit_losses)).max())
     print(f"{len(x_train)} training and {len(x_test)} test images of 0s and 1s")
-    print(f"Linear + Sigmoid + BCELoss:      final training loss {bce_losses[-1]:.5f}, test accuracy {bce_accuracy:.2%}")
-    print(f"Linear + BCEWithLogitsLoss:      final training loss {logit_losses[-1]:.5f}, test accuracy {logit_accuracy:.2%}")
+    print(
+        f"Linear + Sigmoid + BCELoss:      final training loss {bce_losses[-1]:.5f}, test accuracy {bce_accuracy:.2%}"
+    )
+    print(
+        f"Linear + BCEWithLogitsLoss:      final training loss {logit_losses[-1]:.5f}, test accuracy {logit_accuracy:.2%}"
+    )
     print(f"largest difference between the two loss curves: {gap:.1e}")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), gridspec_kw={"width_ratios": [3, 2]})

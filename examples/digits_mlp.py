@@ -18,6 +18,7 @@ With the defaults (seed 0) it reaches about 98% test accuracy in a few seconds.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from _common import make_parser, output_dir, plt, save_figure, write_graph_svg
@@ -37,7 +38,9 @@ def split_digits(seed: int = 0, test_size: float = 0.2) -> tuple[np.ndarray, ...
     """
     digits = load_digits()
     return tuple(
-        train_test_split(digits.data, digits.target, test_size=test_size, stratify=digits.target, random_state=seed)
+        train_test_split(
+            digits.data, digits.target, test_size=test_size, stratify=digits.target, random_state=seed
+        )
     )
 
 
@@ -86,9 +89,7 @@ def train(
 ) -> dict[str, list[float]]:
     """Train with Adam and cross-entropy; return per-epoch train/test loss and accuracy."""
     x_train, x_test, y_train, y_test = data
-    loader = al.data.DataLoader(
-        al.data.TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True
-    )
+    loader = al.data.DataLoader(al.data.TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.Adam(model.parameters(), lr=lr)
     history: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
@@ -97,7 +98,9 @@ def train(
         seen = correct = 0
         total_loss = 0.0
         # A bar driven by hand (not wrapping the loader) stays open for the test accuracy.
-        with tqdm(total=len(loader), desc=f"epoch {epoch:>2}/{epochs}", unit="batch", disable=not progress) as bar:
+        with tqdm(
+            total=len(loader), desc=f"epoch {epoch:>2}/{epochs}", unit="batch", disable=not progress
+        ) as bar:
             for images, labels in loader:
                 logits = model(images)
                 loss = loss_fn(logits, labels)
@@ -113,7 +116,9 @@ def train(
                 bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}", refresh=False)
                 bar.update()
             test_loss, test_acc = evaluate(model, x_test, y_test, loss_fn)
-            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}", test_acc=f"{test_acc:.3f}")
+            bar.set_postfix(
+                loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}", test_acc=f"{test_acc:.3f}"
+            )
         history["train_loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
         history["test_loss"].append(test_loss)
@@ -121,7 +126,9 @@ def train(
     return history
 
 
-def plot_history(history: dict[str, list[float]], out, filename: str = "digits_mlp_training.png"):
+def plot_history(
+    history: dict[str, list[float]], out: Path, filename: str = "digits_mlp_training.png"
+) -> Path:
     """Loss and accuracy per epoch, training and test, side by side."""
     epochs = np.arange(1, len(history["train_loss"]) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
@@ -142,7 +149,7 @@ def plot_history(history: dict[str, list[float]], out, filename: str = "digits_m
     return save_figure(fig, out, filename)
 
 
-def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out):
+def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out: Path) -> Path | None:
     """Render the graph of one forward/backward pass (gradient norms shown) to an SVG."""
     x = al.Tensor(images, name="images")
     loss = nn.CrossEntropyLoss()(model(x), al.tensor(labels))
@@ -155,11 +162,14 @@ def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, o
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0, help="seeds the split, the initialisation and the shuffling")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seeds the split, the initialisation and the shuffling"
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     args = parser.parse_args(argv)
     if args.fast:

@@ -16,6 +16,8 @@ and the best h depends on the precision. The engine's error is drawn as a dashed
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from _common import make_parser, output_dir, plt, save_figure
 
@@ -30,20 +32,22 @@ def make_problem(seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, np.n
     return params, draw(8, 4), draw(8, 1)
 
 
-def loss_fn(params: dict, inputs, targets):
+def loss_fn(params: dict[str, Any], inputs: Any, targets: Any) -> al.Tensor:
     """The network's loss; `params` values may be Tensors (for autodiff) or arrays."""
     hidden = al.tanh(inputs @ params["W1"] + params["b1"])
     return ((hidden @ params["W2"] + params["b2"] - targets) ** 2).mean()
 
 
-def engine_gradient(params: dict[str, np.ndarray], inputs, targets, dtype) -> np.ndarray:
+def engine_gradient(
+    params: dict[str, np.ndarray], inputs: np.ndarray, targets: np.ndarray, dtype: type
+) -> np.ndarray:
     """All partial derivatives from one backward pass, flattened in parameter order."""
     leaves = {k: al.tensor(v.astype(dtype), requires_grad=True) for k, v in params.items()}
     loss_fn(leaves, al.tensor(inputs.astype(dtype)), al.tensor(targets.astype(dtype))).backward()
     return np.concatenate([leaves[k].grad.numpy().ravel() for k in params]).astype(np.float64)
 
 
-def hand_gradient(params: dict[str, np.ndarray], inputs, targets) -> np.ndarray:
+def hand_gradient(params: dict[str, np.ndarray], inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """The same gradient by the chain rule written out in NumPy (the reference)."""
     pre = inputs @ params["W1"] + params["b1"]
     hidden = np.tanh(pre)
@@ -59,7 +63,9 @@ def hand_gradient(params: dict[str, np.ndarray], inputs, targets) -> np.ndarray:
     return np.concatenate([grads[k].ravel() for k in params])
 
 
-def central_differences(params: dict[str, np.ndarray], inputs, targets, h: float, dtype) -> np.ndarray:
+def central_differences(
+    params: dict[str, np.ndarray], inputs: np.ndarray, targets: np.ndarray, h: float, dtype: type
+) -> np.ndarray:
     """(L(p + h e_i) - L(p - h e_i)) / 2h for every parameter p_i, computed in `dtype`."""
     cast = {k: v.astype(dtype) for k, v in params.items()}
     x, t = al.tensor(inputs.astype(dtype)), al.tensor(targets.astype(dtype))
@@ -79,10 +85,12 @@ def central_differences(params: dict[str, np.ndarray], inputs, targets, h: float
 
 
 def relative_error(estimate: np.ndarray, reference: np.ndarray) -> float:
+    """max |estimate - reference|, relative to the largest reference entry."""
     return float(np.abs(estimate - reference).max() / np.abs(reference).max())
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -118,7 +126,9 @@ def main(argv: list[str] | None = None) -> dict:
         ax.loglog(steps, errors[label], "o-", color=color, label=f"central differences, {label}")
         # The engine's error can be exactly 0; clip it so the log axis can show it.
         zero = " (error exactly 0)" if engine_errors[label] == 0 else ""
-        ax.axhline(max(engine_errors[label], 1e-17), color=color, linestyle="--", label=f"autodiff, {label}{zero}")
+        ax.axhline(
+            max(engine_errors[label], 1e-17), color=color, linestyle="--", label=f"autodiff, {label}{zero}"
+        )
     ax.invert_xaxis()
     ax.set_xlabel("step size h")
     ax.set_ylabel("relative error of the gradient")

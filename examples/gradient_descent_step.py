@@ -28,6 +28,7 @@ def gradient_step(start: float = 2.0, lr: float = 0.1) -> tuple[float, float, fl
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--start", type=float, default=2.0, help="initial parameter value")
     parser.add_argument("--lr", type=float, default=0.1, help="learning rate")

@@ -56,8 +56,11 @@ def train(x: np.ndarray, y: np.ndarray, lr: float, steps: int, seed: int) -> lis
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--lrs", type=float, nargs=3, default=[0.003, 0.1, 0.27], help="too small, good, too large")
+    parser.add_argument(
+        "--lrs", type=float, nargs=3, default=[0.003, 0.1, 0.27], help="too small, good, too large"
+    )
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -75,10 +78,14 @@ def main(argv: list[str] | None = None) -> dict:
 
     final = {}
     fig, ax = plt.subplots(figsize=(6, 4))
-    for lr, verdict, color in zip(args.lrs, ["too small", "good", "too large"], ["tab:blue", "tab:green", "tab:red"]):
+    for lr, verdict, color in zip(
+        args.lrs, ["too small", "good", "too large"], ["tab:blue", "tab:green", "tab:red"]
+    ):
         losses = train(x, y, lr, args.steps, args.seed)
         final[verdict] = {"lr": lr, "final_loss": losses[-1], "first_loss": losses[0]}
-        print(f"lr {lr:<6g} ({verdict:>9}): loss {losses[0]:.4f} -> {losses[-1]:.4g} after {args.steps} steps")
+        print(
+            f"lr {lr:<6g} ({verdict:>9}): loss {losses[0]:.4f} -> {losses[-1]:.4g} after {args.steps} steps"
+        )
         ax.semilogy(losses, color=color, label=f"lr {lr:g} ({verdict}): final {losses[-1]:.3g}")
     ax.axhline(best_loss, color="0.5", linestyle=":", label=f"least-squares optimum {best_loss:.3f}")
     # Cap the axis so the diverging curve does not squash the other two against the bottom.

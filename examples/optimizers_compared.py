@@ -22,6 +22,7 @@ undoes the ill-conditioning altogether. In Rosenbrock's valley Adam gets closest
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from _common import make_parser, output_dir, plt, save_figure
@@ -30,11 +31,13 @@ import nn
 import optim
 
 
-def quadratic(x, y):
+def quadratic(x: Any, y: Any) -> Any:
+    """(x² + 50 y²) / 2 on Tensors or arrays; minimum 0 at (0, 0)."""
     return (x**2 + 50 * y**2) / 2
 
 
-def rosenbrock(x, y):
+def rosenbrock(x: Any, y: Any) -> Any:
+    """(1 - x)² + 100 (y - x²)² on Tensors or arrays; minimum 0 at (1, 1)."""
     return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
@@ -49,8 +52,20 @@ OPTIMIZERS: dict[str, tuple[Callable, float, float]] = {
 }
 
 PROBLEMS = {
-    "quadratic": {"f": quadratic, "start": (-4.5, 1.0), "column": 1, "box": (-5, 5, -1.5, 1.5), "minimum": (0, 0)},
-    "Rosenbrock": {"f": rosenbrock, "start": (-1.5, 1.5), "column": 2, "box": (-2, 2, -1, 3), "minimum": (1, 1)},
+    "quadratic": {
+        "f": quadratic,
+        "start": (-4.5, 1.0),
+        "column": 1,
+        "box": (-5, 5, -1.5, 1.5),
+        "minimum": (0, 0),
+    },
+    "Rosenbrock": {
+        "f": rosenbrock,
+        "start": (-1.5, 1.5),
+        "column": 2,
+        "box": (-2, 2, -1, 3),
+        "minimum": (1, 1),
+    },
 }
 
 
@@ -71,6 +86,7 @@ def run(problem: dict, make_optimizer: Callable, lr: float, steps: int) -> tuple
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--steps", type=int, default=100, help="steps on the quadratic")
     parser.add_argument("--rosenbrock-steps", type=int, default=2000)
@@ -87,7 +103,9 @@ def main(argv: list[str] | None = None) -> dict:
         x0, x1, y0, y1 = problem["box"]
         grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
         levels = np.logspace(-1, np.log10(problem["f"](grid_x, grid_y).max()), 15)
-        contour_ax.contour(grid_x, grid_y, problem["f"](grid_x, grid_y), levels=levels, colors="0.75", linewidths=0.7)
+        contour_ax.contour(
+            grid_x, grid_y, problem["f"](grid_x, grid_y), levels=levels, colors="0.75", linewidths=0.7
+        )
         contour_ax.plot(*problem["minimum"], "k*", markersize=12)
         results[problem_name] = {}
         print(f"{problem_name}, {steps} steps from {problem['start']}:")
@@ -95,8 +113,12 @@ def main(argv: list[str] | None = None) -> dict:
             make_optimizer, lr = entry[0], entry[problem["column"]]
             path, losses = run(problem, make_optimizer, lr, steps)
             results[problem_name][name] = losses[-1]
-            print(f"  {name:<17} lr {lr:<7g} final loss {losses[-1]:.3e}, point ({path[-1][0]:.4f}, {path[-1][1]:.4f})")
-            contour_ax.plot(path[:, 0], path[:, 1], ".-", markersize=2, linewidth=1, label=f"{name} (lr {lr:g})")
+            print(
+                f"  {name:<17} lr {lr:<7g} final loss {losses[-1]:.3e}, point ({path[-1][0]:.4f}, {path[-1][1]:.4f})"
+            )
+            contour_ax.plot(
+                path[:, 0], path[:, 1], ".-", markersize=2, linewidth=1, label=f"{name} (lr {lr:g})"
+            )
             loss_ax.semilogy(np.maximum(losses, 1e-300), label=name)
         contour_ax.set_xlim(x0, x1)
         contour_ax.set_ylim(y0, y1)

@@ -11,13 +11,15 @@ far fewer. The figure draws each path on the curve.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from _common import make_parser, output_dir, plt, save_figure
 
 import autograd_lite as al
 
 
-def f(x):
+def f(x: Any) -> Any:
     """The function being minimised; works on Tensors and on arrays."""
     return 3 * x**2 - 2 * x - 3
 
@@ -36,13 +38,23 @@ def descend(x0: float, lr: float, tol: float = 1e-5, max_iter: int = 500) -> dic
         if abs(step) < tol:
             converged = True
             break
-    return {"lr": lr, "x": x.item(), "f": f(x.item()), "iterations": len(path) - 1, "converged": converged, "path": path}
+    return {
+        "lr": lr,
+        "x": x.item(),
+        "f": f(x.item()),
+        "iterations": len(path) - 1,
+        "converged": converged,
+        "path": path,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--start", type=float, default=8.0)
-    parser.add_argument("--lrs", type=float, nargs="+", default=[0.001, 0.01, 0.1], help="learning rates to try")
+    parser.add_argument(
+        "--lrs", type=float, nargs="+", default=[0.001, 0.01, 0.1], help="learning rates to try"
+    )
     parser.add_argument("--tol", type=float, default=1e-5, help="stop when |Δx| is below this")
     parser.add_argument("--max-iter", type=int, default=500)
     args = parser.parse_args(argv)
@@ -54,7 +66,9 @@ def main(argv: list[str] | None = None) -> dict:
     print("minimum of f(x) = 3x² - 2x - 3 is at x = 1/3 = 0.333333, f = -3.333333")
     for run in runs:
         status = "converged" if run["converged"] else "stopped at the iteration limit"
-        print(f"lr {run['lr']:<6g}: x = {run['x']:.6f}, f(x) = {run['f']:.6f} after {run['iterations']} iterations ({status})")
+        print(
+            f"lr {run['lr']:<6g}: x = {run['x']:.6f}, f(x) = {run['f']:.6f} after {run['iterations']} iterations ({status})"
+        )
 
     fig, ax = plt.subplots(figsize=(6, 4))
     xs = np.linspace(-2.5, 9, 300)

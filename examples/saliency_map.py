@@ -19,9 +19,10 @@ from _common import make_parser, output_dir, plt, save_figure
 from digits_mlp import build_model, load_data, split_digits, train
 
 import autograd_lite as al
+import nn
 
 
-def saliency(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def saliency(model: nn.Module, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(d score_predicted / d pixel as (n, 8, 8), predicted classes) for a batch of inputs."""
     model.eval()
     x = al.tensor(images, requires_grad=True)
@@ -33,6 +34,7 @@ def saliency(model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)

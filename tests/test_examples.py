@@ -92,7 +92,12 @@ def test_learning_rates(load_example, tmp_path):
     runs = result["runs"]
     assert runs["good"]["lr"] < result["bound"] < runs["too large"]["lr"]
     assert runs["too large"]["final_loss"] > 10 * runs["too large"]["first_loss"]
-    assert result["optimum"] <= runs["good"]["final_loss"] < runs["too small"]["final_loss"] < runs["good"]["first_loss"]
+    assert (
+        result["optimum"]
+        <= runs["good"]["final_loss"]
+        < runs["too small"]["final_loss"]
+        < runs["good"]["first_loss"]
+    )
     assert_figures(result, tmp_path)
 
 
