@@ -130,7 +130,7 @@ def _first_gradients(spec, kwargs, n_inputs):
 
 
 @pytest.mark.parametrize("spec", OPS, ids=repr)
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(data=st.data())
 def test_gradgradcheck(spec, data):
     """al.grad(..., create_graph=True) is itself correct: its derivatives w.r.t. the
@@ -142,3 +142,35 @@ def test_gradgradcheck(spec, data):
     upstream = al.tensor(np.random.default_rng(2).uniform(-1, 1, out_shape), requires_grad=True)
     first = _first_gradients(spec, case.kwargs, len(tensors))
     assert al.gradcheck(first, tensors + [upstream])
+
+
+def test_hooks_and_retained_grads_are_differentiable_under_create_graph():
+    x = al.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    handle = x.register_hook(lambda g: g * x)  # the replacement depends on x itself
+    (x**2).sum().backward(create_graph=True)
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 8.0])  # 2x * x
+    assert x.grad.requires_grad
+    total = x.grad.sum()
+    x.grad = None
+    handle.remove()
+    total.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])  # d/dx 2x**2
+
+    x = al.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    y = x * x
+    y.retain_grad()
+    (y * y).sum().backward(create_graph=True)
+    np.testing.assert_array_equal(y.grad.numpy(), [2.0, 8.0])  # 2y
+    assert y.grad.requires_grad
+    x.grad = None
+    y.grad.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])  # d/dx 2x**2
+
+
+def test_create_graph_accumulates_differentiable_grads():
+    x = al.tensor(3.0, dtype=np.float64, requires_grad=True)
+    (x**2).backward(create_graph=True)
+    (x**3).backward(create_graph=True)
+    assert x.grad.item() == pytest.approx(6.0 + 27.0)
+    (h,) = al.grad(x.grad, x)
+    assert h.item() == pytest.approx(2.0 + 18.0)

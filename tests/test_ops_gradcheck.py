@@ -13,7 +13,7 @@ import autograd_lite as al
 
 
 @pytest.mark.parametrize("spec", OPS, ids=repr)
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(data=st.data())
 def test_gradcheck(spec, data):
     case = spec.draw(data)
@@ -160,3 +160,31 @@ def test_boolean_mask_combined_with_slices():
     x.grad = None
     x[x > 5.0].sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), values > 5)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        (Ellipsis, [0, 0, 3]),
+        (None, [1, 1], slice(None), 2),
+        ([0, 1, 1], slice(None, None, -1), [3, 3, 0]),
+        (slice(None), np.array([[True, False, True, True]] * 3)),
+        (1, [2, 2], None),
+        (np.array([True, False]), Ellipsis, [1, 1]),
+        ([[0], [1]], [[0, 0, 2]]),
+        (-1, slice(2, None, -2), al.tensor([[1, 1], [0, 3]])),
+    ],
+    ids=str,
+)
+def test_mixed_basic_and_advanced_indices(index):
+    values = np.random.default_rng(5).normal(size=(2, 3, 4))
+    x = al.tensor(values, requires_grad=True)
+    out = x[index]
+    numpy_index = tuple(i.numpy() if isinstance(i, al.Tensor) else i for i in index)
+    np.testing.assert_array_equal(out.numpy(), values[numpy_index])
+    upstream = np.random.default_rng(6).normal(size=out.shape)
+    out.backward(upstream)
+    expected = np.zeros_like(values)
+    np.add.at(expected, numpy_index, upstream)
+    np.testing.assert_allclose(x.grad.numpy(), expected)
+    assert al.gradcheck(lambda t: t[index], (al.tensor(values, requires_grad=True),))
