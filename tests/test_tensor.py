@@ -110,6 +110,12 @@ def f64(values):
         (lambda: al.tensor([3]) / 2, np.float32),
         (lambda: al.tensor(np.array([1], np.int32)) + al.tensor([1]), np.int64),
         (lambda: al.tensor([True]) + 1, np.int64),
+        (lambda: al.tensor(np.array([1, 2], np.int32)) + al.tensor(3), np.int32),  # 0-d int: no widening
+        (lambda: al.tensor(np.array([1], np.uint8)) * al.tensor(np.int8(2)), np.uint8),
+        (lambda: al.tensor([True, False]) + al.tensor(2), np.int64),  # int beats bool
+        (lambda: al.tensor([1, 2]) + f64(1.5), np.float64),  # a 0-d float beats dimensioned ints
+        (lambda: np.float64(2.0) * f32([1.0]), np.float32),
+        (lambda: np.ones(2) + f32([1.0, 2.0]), np.float64),  # an ndarray is a float64 tensor
         (lambda: al.maximum(f32([1.0]), f64([2.0])), np.float64),
         (lambda: al.where(np.array([True]), f32([1.0]), 0.0), np.float32),
         (lambda: f32([[1.0]]) @ f64([[1.0]]), np.float64),

@@ -64,15 +64,17 @@ def _promote(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _result_dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
-    """PyTorch's rule: floats beat integers; among floats a 0-d operand does not
-    widen a dimensioned one (float32 (3,) + float64 () is float32)."""
+    """PyTorch's rule: floats beat integers (and integers bools); within one category a
+    0-d operand does not widen a dimensioned one (float32 (3,) + float64 () is float32,
+    int32 (3,) + int64 () is int32)."""
     da, db = a.dtype, b.dtype
     a_float, b_float = da.kind == "f", db.kind == "f"
     if a_float and not b_float:
         return da
     if b_float and not a_float:
         return db
-    if a_float and b_float and (a.ndim == 0) != (b.ndim == 0):
+    same_category = a_float == b_float and (da.kind == "b") == (db.kind == "b")
+    if same_category and (a.ndim == 0) != (b.ndim == 0):
         return da if a.ndim else db
     return np.result_type(da, db)
 
