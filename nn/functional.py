@@ -412,6 +412,11 @@ def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> 
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: target must hold integer class labels, got dtype {labels.dtype}")
     classes = shape[1]
+    if labels.size and not 0 <= ignore_index < classes:
+        # The common case in one reduction: seen as unsigned, negative labels are huge too.
+        as_unsigned = labels.view(np.dtype(f"u{labels.dtype.itemsize}"))
+        if as_unsigned.max() < classes:
+            return labels, None
     kept = labels != ignore_index
     bad = ((labels < 0) | (labels >= classes)) & kept
     if bad.any():
@@ -424,23 +429,28 @@ def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> 
     return np.where(kept, labels, 0), kept
 
 
-def _row_weights(kept: np.ndarray | None, rows: int, dtype: np.dtype, reduction: str) -> np.ndarray:
-    """How much each row counts in the reduced loss: 0 for ignored rows, 1/kept for mean."""
-    weights = np.ones(rows, dtype=dtype) if kept is None else kept.astype(dtype)
-    if reduction == "mean":
-        count = rows if kept is None else int(kept.sum())
-        if count:
-            weights *= 1.0 / count
+def _row_weights(kept: np.ndarray | None, rows: int, dtype: np.dtype, reduction: str) -> float | np.ndarray:
+    """How much each row's loss counts in the output: 1/kept rows for "mean", else 1, and 0
+    for ignored rows. A scalar when no row is ignored."""
+    count = rows if kept is None else int(kept.sum())
+    scale = 1.0 / count if reduction == "mean" and count else 1.0
+    if kept is None:
+        return scale
+    weights = kept.astype(dtype)
+    weights *= scale
     return weights
 
 
-def _reduce_rows(losses: np.ndarray, weights: np.ndarray, kept: np.ndarray | None, reduction: str) -> np.ndarray:
+def _reduce_rows(losses: np.ndarray, kept: np.ndarray | None, reduction: str) -> np.ndarray:
+    """Per-row losses (ignored rows already 0) reduced as PyTorch: "mean" over kept rows."""
     if reduction == "none":
         return losses
-    if reduction == "mean" and kept is not None and not kept.any():
-        # Every row ignored: PyTorch's mean is 0/0 = nan (and the gradient is 0).
-        return np.asarray(np.nan, dtype=losses.dtype)
-    return np.asarray(np.dot(losses, weights), dtype=losses.dtype)
+    total = losses.sum()
+    if reduction == "sum":
+        return np.asarray(total, dtype=losses.dtype)
+    count = losses.shape[0] if kept is None else int(kept.sum())
+    # Every row ignored: PyTorch's mean is 0/0 = nan (and the gradient is 0).
+    return np.asarray(total / count if count else np.nan, dtype=losses.dtype)
 
 
 class CrossEntropy(Op):
@@ -452,19 +462,19 @@ class CrossEntropy(Op):
 
     @staticmethod
     def forward(ctx, x, labels, kept, reduction):
-        rows = np.arange(x.shape[0])
         # The max shift keeps exp finite for logits of any size.
         shifted = x - x.max(axis=1, keepdims=True)
-        exps = np.exp(shifted)
+        picked = shifted[np.arange(x.shape[0]), labels]
+        exps = np.exp(shifted, out=shifted)
         sums = exps.sum(axis=1)
-        losses = np.log(sums) - shifted[rows, labels]
+        losses = np.log(sums) - picked
         if kept is not None:
             losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
-        weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
         exps /= sums[:, None]
-        ctx.labels, ctx.weights = labels, weights
+        ctx.labels = labels
+        ctx.weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
         ctx.save_for_backward(x, exps)
-        return _reduce_rows(losses, weights, kept, reduction)
+        return _reduce_rows(losses, kept, reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -483,7 +493,7 @@ class NLL(Op):
     """per row: -x_i[t_i], weighted by row (0 if ignored, 1/kept for mean);
     d/dx = -onehot(t) * grad * row weight"""
 
-    __slots__ = ("labels", "weights", "shape")
+    __slots__ = ("labels", "weights", "shape", "dtype")
     name = "nll_loss"
 
     @staticmethod
@@ -491,14 +501,14 @@ class NLL(Op):
         losses = -x[np.arange(x.shape[0]), labels]
         if kept is not None:
             losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
-        weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
-        ctx.labels, ctx.weights, ctx.shape = labels, weights, x.shape
-        return _reduce_rows(losses, weights, kept, reduction)
+        ctx.labels, ctx.shape, ctx.dtype = labels, x.shape, x.dtype
+        ctx.weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
+        return _reduce_rows(losses, kept, reduction)
 
     @staticmethod
     def backward(ctx, grad):
         scale = (grad * ctx.weights).reshape((-1, 1))
-        return -(_one_hot(ctx.labels, ctx.shape, ctx.weights.dtype) * scale), None
+        return -(_one_hot(ctx.labels, ctx.shape, ctx.dtype) * scale), None
 
 
 def _one_hot(labels: np.ndarray, shape: tuple, dtype: np.dtype) -> np.ndarray:

@@ -15,9 +15,11 @@ from .parameter import Parameter
 
 
 class _CallState(threading.local):
-    # Depth of nested Module calls in this thread: the outermost call (depth 0)
-    # is the root whose names get stamped on the parameters.
-    depth = 0
+    # Depth of nested Module calls in this thread: the outermost call (depth 0) is the
+    # root whose names get stamped on the parameters. A one-element list, so that a
+    # call reads the thread-local attribute once.
+    def __init__(self) -> None:
+        self.depth = [0]
 
 
 _calls = _CallState()
@@ -95,15 +97,14 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, ...)")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        calls = _calls
-        depth = calls.depth
-        if depth == 0 and self._stamped_token is not _names_token:
+        depth = _calls.depth
+        if depth[0] == 0 and self._stamped_token is not _names_token:
             self._stamp_parameter_names()
-        calls.depth = depth + 1
+        depth[0] += 1
         try:
             output = self.forward(*args, **kwargs)
         finally:
-            calls.depth = depth
+            depth[0] -= 1
         return output
 
     def _stamp_parameter_names(self) -> None:
