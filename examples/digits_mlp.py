@@ -9,7 +9,8 @@ evaluation runs under `al.no_grad()`.
 
 It writes a loss/accuracy-per-epoch plot (PNG) and the model's computation graph
 (SVG, needs Graphviz's `dot`), prints where they are and the final test accuracy.
-With the defaults (seed 0) it reaches about 98% test accuracy in a few seconds.
+With the defaults (seed 0) it reaches 97.5% test accuracy (97.2-98.6% over seeds 0-4)
+in about 3 seconds of training.
 
     python examples/digits_mlp.py                  # full run, files in out/
     python examples/digits_mlp.py --epochs 5 --lr 3e-3 --out /tmp/digits
