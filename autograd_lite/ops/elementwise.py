@@ -421,7 +421,8 @@ class Minimum(Op):
 
 def _share_of_a(wins: np.ndarray, ties: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """1 where a wins, 0.5 on ties (PyTorch's rule), 0 where b wins."""
-    share = wins.astype(dtype)
+    # Integer results never need a gradient; their shares are still computed in a float dtype.
+    share = wins.astype(dtype if dtype.kind == "f" else np.float64)
     share += 0.5 * ties
     return share
 
