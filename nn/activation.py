@@ -23,7 +23,12 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.LeakyReLU(0.5)(al.tensor([-2.0, 3.0])).tolist()
+    [-1.0, 3.0]
+    """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
@@ -37,7 +42,12 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.ELU()(al.tensor([0.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
@@ -51,21 +61,36 @@ class ELU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x)), exact for large |x|."""
+    """1 / (1 + exp(-x)), exact for large |x|.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.Sigmoid()(al.tensor([0.0, 1e4])).tolist()
+    [0.5, 1.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.sigmoid(x)
 
 
 class Tanh(Module):
-    """tanh(x)."""
+    """tanh(x).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.Tanh()(al.tensor([0.0])).tolist()
+    [0.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.tanh(x)
 
 
 class Softplus(Module):
-    """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.Softplus()(al.tensor([100.0])).tolist()
+    [100.0]
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -80,7 +105,12 @@ class Softplus(Module):
 
 
 class GELU(Module):
-    """GELU, tanh approximation (equal to PyTorch's nn.GELU(approximate="tanh"))."""
+    """GELU, tanh approximation (equal to PyTorch's nn.GELU(approximate="tanh")).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.GELU()(al.tensor([0.0, 10.0])).tolist()
+    [0.0, 10.0]
+    """
 
     def __init__(self, approximate: str = "tanh") -> None:
         super().__init__()
@@ -96,7 +126,12 @@ class GELU(Module):
 
 
 class Softmax(Module):
-    """Softmax along `axis` (PyTorch's `dim`)."""
+    """Softmax along `axis` (PyTorch's `dim`).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.Softmax(axis=1)(al.zeros((1, 4))).tolist()
+    [[0.25, 0.25, 0.25, 0.25]]
+    """
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
@@ -110,7 +145,12 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """log(softmax(x)) along `axis`, computed stably."""
+    """log(softmax(x)) along `axis`, computed stably.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.LogSoftmax()(al.tensor([[0.0, 1e4]])).tolist()
+    [[-10000.0, 0.0]]
+    """
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()

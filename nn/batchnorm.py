@@ -9,7 +9,7 @@ import numpy as np
 from autograd_lite import Tensor, get_default_dtype
 
 from . import functional as F
-from .module import Module, declare_write
+from .module import Module, _declare_write
 from .parameter import Parameter
 
 
@@ -66,10 +66,16 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1, no batches tracked."""
+        """Running mean 0, running variance 1, no batches tracked.
+
+        >>> import autograd_lite as al, nn
+        >>> bn = nn.BatchNorm1d(2); _ = bn(al.randn(4, 2)); bn.reset_running_stats()
+        >>> int(bn.num_batches_tracked.item()), bn.running_var.tolist()
+        (0, [1.0, 1.0])
+        """
         if self.track_running_stats:
             for buffer in (self.running_mean, self.running_var, self.num_batches_tracked):
-                declare_write(buffer)
+                _declare_write(buffer)
             self.running_mean._data[...] = 0
             self.running_var._data[...] = 1
             self.num_batches_tracked._data[...] = 0
@@ -86,7 +92,7 @@ class BatchNorm1d(Module):
         if update:
             # Count the batch first (PyTorch does too): momentum=None averages over all batches.
             if shape[0] * (shape[2] if len(shape) == 3 else 1) > 1:
-                declare_write(self.num_batches_tracked)
+                _declare_write(self.num_batches_tracked)
                 self.num_batches_tracked._data += 1
             if self.momentum is None:
                 momentum = 1.0 / float(self.num_batches_tracked._data)

@@ -58,7 +58,12 @@ class Sequential(Module):
         self.add_module(key, module)
 
     def append(self, module: Module) -> Sequential:
-        """Add `module` at the end (named by its position); returns self."""
+        """Add `module` at the end (named by its position); returns self.
+
+        >>> import nn
+        >>> len(nn.Sequential(nn.Linear(2, 2)).append(nn.ReLU()))
+        2
+        """
         self.add_module(str(len(self)), module)
         return self
 
@@ -92,12 +97,22 @@ class ModuleList(Module):
         self.add_module(str(_position(index, len(self), "ModuleList")), module)
 
     def append(self, module: Module) -> ModuleList:
-        """Add `module` at the end; returns self."""
+        """Add `module` at the end; returns self.
+
+        >>> import nn
+        >>> len(nn.ModuleList().append(nn.ReLU()))
+        1
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each of `modules`; returns self."""
+        """Append each of `modules`; returns self.
+
+        >>> import nn
+        >>> len(nn.ModuleList([nn.ReLU()]).extend([nn.Tanh(), nn.Sigmoid()]))
+        3
+        """
         if isinstance(modules, Module) and not isinstance(modules, ModuleList):
             raise TypeError("ModuleList.extend expects an iterable of modules, got a single module")
         for module in modules:

@@ -21,7 +21,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        self.p = F.check_probability(p)
+        self.p = F._check_probability(p)
 
     def forward(self, x: Any) -> Tensor:
         return F.dropout(x, self.p, self.training)

@@ -21,7 +21,7 @@ from autograd_lite.ops._common import as_tensor
 from autograd_lite.ops.elementwise import sigmoid_of
 from autograd_lite.random import generator
 
-from .module import declare_write
+from .module import _declare_write
 
 __all__ = [
     "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "softmax", "log_softmax",
@@ -32,7 +32,7 @@ __all__ = [
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def check_reduction(reduction: str) -> str:
+def _check_reduction(reduction: str) -> str:
     """`reduction` if it is "mean", "sum" or "none", else ValueError."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
@@ -79,7 +79,7 @@ def gelu(x: Any, approximate: str = "tanh") -> Tensor:
 # -- dropout and normalisation -------------------------------------------------
 
 
-def check_probability(p: float) -> float:
+def _check_probability(p: float) -> float:
     """`p` as a float if it is in [0, 1], else ValueError."""
     if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
@@ -95,7 +95,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
     >>> F.dropout(al.ones(4), p=0.5, training=False).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    p = check_probability(p)
+    p = _check_probability(p)
     x = as_tensor(x)
     if not training or p == 0.0:
         return x
@@ -149,8 +149,8 @@ def batch_norm(
         if training and running_mean is not None and running_var is not None:
             batch_mean = mean._data.reshape(channels)
             unbiased_var = var._data.reshape(channels) * (count / (count - 1))
-            declare_write(running_mean)
-            declare_write(running_var)
+            _declare_write(running_mean)
+            _declare_write(running_var)
             rm, rv = running_mean._data, running_var._data
             rm *= 1.0 - momentum
             rm += momentum * batch_mean
@@ -199,7 +199,7 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     >>> F.mse_loss(al.tensor([1.0, 2.0]), al.tensor([1.0, 4.0])).item()
     2.0
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input, target = _operands("mse_loss", input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -212,7 +212,7 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     >>> F.l1_loss(al.tensor([1.0, 2.0]), al.tensor([1.0, 4.0])).item()
     1.0
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input, target = _operands("l1_loss", input, target)
     return _reduce((input - target).abs(), reduction)
 
@@ -246,7 +246,7 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     >>> F.huber_loss(al.tensor([0.5, 3.0]), al.tensor([0.0, 0.0]), reduction="none").tolist()
     [0.125, 2.5]
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
     input, target = _operands("huber_loss", input, target)
@@ -300,7 +300,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     >>> round(F.binary_cross_entropy(al.tensor([0.5]), al.tensor([1.0])).item(), 4)
     0.6931
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input, target = _operands("binary_cross_entropy", input, target)
     data = input._data
     if data.size and not (data.min() >= 0 and data.max() <= 1):
@@ -372,7 +372,7 @@ def binary_cross_entropy_with_logits(
     >>> F.binary_cross_entropy_with_logits(al.tensor([1e4]), al.tensor([0.0])).item()
     10000.0
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input, target = _operands("binary_cross_entropy_with_logits", input, target)
     if pos_weight is not None:
         pos_weight = as_tensor(pos_weight)
@@ -535,7 +535,7 @@ def cross_entropy(input: Any, target: Any, ignore_index: int = -100, reduction: 
     >>> round(F.cross_entropy(al.tensor([[0.0, 0.0]]), al.tensor([1])).item(), 4)
     0.6931
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input = _float_input(input)
     target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
     if target_dtype.kind == "f":
@@ -558,7 +558,7 @@ def nll_loss(input: Any, target: Any, ignore_index: int = -100, reduction: str =
     >>> F.nll_loss(al.tensor([[-1.0, -2.0]]), al.tensor([1])).item()
     2.0
     """
-    check_reduction(reduction)
+    _check_reduction(reduction)
     input = _float_input(input)
     labels, kept = _class_targets("nll_loss", input, target, ignore_index)
     return NLL.apply(input, labels, kept=kept, reduction=reduction)

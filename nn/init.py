@@ -13,7 +13,7 @@ import numpy as np
 from autograd_lite import Tensor
 from autograd_lite.random import generator
 
-from .module import declare_write
+from .module import _declare_write
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
@@ -24,7 +24,7 @@ __all__ = [
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init functions fill a Tensor or Parameter, got {type(tensor).__name__}")
-    declare_write(tensor)
+    _declare_write(tensor)
     np.copyto(tensor._data, values, casting="unsafe")
     return tensor
 
@@ -88,22 +88,42 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    """Fill with draws from N(mean, std**2)."""
+    """Fill with draws from N(mean, std**2).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.normal_(al.zeros(2, 3), std=0.02).shape
+    (2, 3)
+    """
     return _fill(tensor, generator().normal(mean, std, size=tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with `val`."""
+    """Fill with `val`.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.constant_(al.zeros(2), 0.5).tolist()
+    [0.5, 0.5]
+    """
     return _fill(tensor, val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
-    """Fill with 0."""
+    """Fill with 0.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.zeros_(al.ones(2)).tolist()
+    [0.0, 0.0]
+    """
     return _fill(tensor, 0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
-    """Fill with 1."""
+    """Fill with 1.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.ones_(al.zeros(2)).tolist()
+    [1.0, 1.0]
+    """
     return _fill(tensor, 1)
 
 
@@ -121,7 +141,12 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
-    """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.xavier_normal_(al.zeros(3, 2)).shape
+    (3, 2)
+    """
     fan_in, fan_out = _fans(tensor)
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     return _fill(tensor, generator().normal(0.0, std, size=tensor.shape))
@@ -147,6 +172,11 @@ def kaiming_uniform_(
 def kaiming_normal_(
     tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"
 ) -> Tensor:
-    """He normal: N(0, std**2) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
+    """He normal: N(0, std**2) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.init.kaiming_normal_(al.zeros(3, 2), nonlinearity="relu").shape
+    (3, 2)
+    """
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return _fill(tensor, generator().normal(0.0, std, size=tensor.shape))

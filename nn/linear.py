@@ -42,7 +42,13 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Draw fresh weights with PyTorch's default Linear init."""
+        """Draw fresh weights with PyTorch's default Linear init.
+
+        >>> import autograd_lite as al, nn
+        >>> layer = nn.Linear(4, 2); al.manual_seed(0); layer.reset_parameters()
+        >>> bool((abs(layer.weight.numpy()) <= 0.5).all())
+        True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0

@@ -16,7 +16,7 @@ from .module import Module
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = F.check_reduction(reduction)
+        self.reduction = F._check_reduction(reduction)
 
 
 class MSELoss(_Loss):
@@ -32,14 +32,24 @@ class MSELoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.L1Loss(reduction="sum")(al.tensor([1.0, 2.0]), al.tensor([0.0, 4.0])).item()
+    3.0
+    """
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.l1_loss(input, target, self.reduction)
 
 
 class HuberLoss(_Loss):
-    """Quadratic for |input - target| < delta, linear beyond."""
+    """Quadratic for |input - target| < delta, linear beyond.
+
+    >>> import autograd_lite as al, nn
+    >>> nn.HuberLoss(reduction="none")(al.tensor([0.5, 3.0]), al.tensor([0.0, 0.0])).tolist()
+    [0.125, 2.5]
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
@@ -52,7 +62,12 @@ class HuberLoss(_Loss):
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities (logs clamped at -100, as PyTorch)."""
+    """Binary cross-entropy of probabilities (logs clamped at -100, as PyTorch).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.BCELoss()(al.tensor([0.0]), al.tensor([1.0])).item()
+    100.0
+    """
 
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -98,7 +113,12 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (N, C) at integer labels (N,)."""
+    """Negative log-likelihood of log-probabilities (N, C) at integer labels (N,).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.NLLLoss()(al.tensor([[-0.5, -1.5], [-2.0, -0.1]]), al.tensor([1, -100])).item()
+    1.5
+    """
 
     def __init__(self, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)

@@ -36,7 +36,7 @@ def _tree_changed() -> None:
     _names_token = object()
 
 
-def declare_write(tensor: Tensor) -> None:
+def _declare_write(tensor: Tensor) -> None:
     """Announce an in-place write to `tensor.data`: it becomes writable even while a graph
     holds it, and a backward through that graph then raises instead of using new values."""
     bump = getattr(tensor, "_bump_version", None)
@@ -176,7 +176,13 @@ class Module:
         _tree_changed()
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register `param` (a Parameter, or None for an absent one) under `name`."""
+        """Register `param` (a Parameter, or None for an absent one) under `name`.
+
+        >>> import nn
+        >>> m = nn.Module(); m.register_parameter("scale", nn.Parameter([1.0]))
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
+        """
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot register {type(param).__name__} as parameter '{name}' (nn.Parameter expected)")
         self._register(0, name, param)
@@ -192,7 +198,13 @@ class Module:
         self._register(1, name, _as_buffer(name, tensor))
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register `module` as a child named `name`."""
+        """Register `module` as a child named `name` (same as assigning it).
+
+        >>> import nn
+        >>> m = nn.Module(); m.add_module("head", nn.Linear(2, 1))
+        >>> [name for name, _ in m.named_children()]
+        ['head']
+        """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"cannot add {type(module).__name__} as child module '{name}' (nn.Module expected)")
         self._register(2, name, module)
@@ -200,7 +212,12 @@ class Module:
     # -- traversal ---------------------------------------------------------------
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """(dotted name, module) for this module and every descendant, each module once."""
+        """(dotted name, module) for this module and every descendant, each module once.
+
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Sequential(nn.ReLU())).named_modules()]
+        ['', '0', '0.0']
+        """
         seen = set()
         stack = [(prefix, self)]
         while stack:
@@ -213,12 +230,22 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
-        """This module and every descendant, each once (depth first)."""
+        """This module and every descendant, each once (depth first).
+
+        >>> import nn
+        >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).modules()]
+        ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """(name, module) for the direct children, each once."""
+        """(name, module) for the direct children, each once.
+
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 2), nn.ReLU()).named_children()]
+        ['0', '1']
+        """
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -226,7 +253,12 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
-        """The direct child modules."""
+        """The direct child modules.
+
+        >>> import nn
+        >>> len(list(nn.Sequential(nn.Linear(2, 2), nn.ReLU()).children()))
+        2
+        """
         for _, module in self.named_children():
             yield module
 
@@ -250,16 +282,31 @@ class Module:
         return self._named_members("_parameters", recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter once, in registration order (what an optimizer takes)."""
+        """Every parameter once, in registration order (what an optimizer takes).
+
+        >>> import nn
+        >>> [p.shape for p in nn.Linear(3, 2).parameters()]
+        [(2, 3), (2,)]
+        """
         for _, param in self.named_parameters(recurse):
             yield param
 
     def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """(dotted name, buffer) pairs."""
+        """(dotted name, buffer) pairs.
+
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.BatchNorm1d(2)).named_buffers()]
+        ['0.running_mean', '0.running_var', '0.num_batches_tracked']
+        """
         return self._named_members("_buffers", recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
-        """Every buffer once."""
+        """Every buffer once.
+
+        >>> import nn
+        >>> len(list(nn.BatchNorm1d(2).buffers()))
+        3
+        """
         for _, buffer in self.named_buffers(recurse):
             yield buffer
 
@@ -277,25 +324,47 @@ class Module:
     # -- modes and gradients -----------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (Dropout active, BatchNorm on batch statistics) here and below."""
+        """Set training mode (Dropout active, BatchNorm on batch statistics) here and below.
+
+        >>> import nn
+        >>> model = nn.Sequential(nn.Dropout()).train(False)
+        >>> model.training, model[0].training
+        (False, False)
+        """
         if not isinstance(mode, bool):
-            raise TypeError(f"train(mode) expects a bool, got {type(mode).__name__}")
+            raise ValueError(f"training mode is expected to be a bool, got {type(mode).__name__} {mode!r}")
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode; same as `train(False)`."""
+        """Set evaluation mode; same as `train(False)`.
+
+        >>> import nn
+        >>> nn.Dropout().eval().training
+        False
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Set `requires_grad` on every parameter (e.g. to freeze a sub-network)."""
+        """Set `requires_grad` on every parameter (e.g. to freeze a sub-network).
+
+        >>> import nn
+        >>> nn.Linear(2, 2).requires_grad_(False).weight.requires_grad
+        False
+        """
         for param in self.parameters():
             param.requires_grad = requires_grad
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear every parameter's gradient (to None by default, else fill with zeros)."""
+        """Clear every parameter's gradient (to None by default, else fill with zeros).
+
+        >>> import autograd_lite as al, nn
+        >>> layer = nn.Linear(2, 1); layer(al.ones((1, 2))).sum().backward()
+        >>> layer.zero_grad(); layer.weight.grad is None
+        True
+        """
         for param in self.parameters():
             grad = param._grad
             if grad is None:
@@ -318,11 +387,21 @@ class Module:
         return self
 
     def double(self) -> Module:
-        """Convert floating parameters and buffers to float64 in place (gradients are cleared)."""
+        """Convert floating parameters and buffers to float64 in place (gradients are cleared).
+
+        >>> import nn
+        >>> nn.Linear(2, 2).double().weight.dtype
+        dtype('float64')
+        """
         return self._cast_floats(np.float64)
 
     def float(self) -> Module:
-        """Convert floating parameters and buffers to float32 in place (gradients are cleared)."""
+        """Convert floating parameters and buffers to float32 in place (gradients are cleared).
+
+        >>> import nn
+        >>> nn.Linear(2, 2).double().float().weight.dtype
+        dtype('float32')
+        """
         return self._cast_floats(np.float32)
 
     # -- state -------------------------------------------------------------------
@@ -393,7 +472,7 @@ class Module:
             )
         for name, array in arrays.items():
             target = targets[name]
-            declare_write(target)
+            _declare_write(target)
             np.copyto(target._data, array, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
 
