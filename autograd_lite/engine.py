@@ -267,6 +267,9 @@ def _run_tensor_hooks(hooks: dict, grad: Any, create_graph: bool) -> Any:
                     f"hook returned a gradient of shape {tuple(result_data.shape)}, "
                     f"expected {tuple(grad.shape)}"
                 )
+            if result_data.dtype != grad.dtype:
+                # A hook never changes a gradient's dtype (float32 stays float32).
+                result_data = result_data.astype(grad.dtype)
             grad = result_data
     return grad
 

@@ -533,3 +533,13 @@ def test_backward_runs_with_grad_mode_restored():
         z.backward()
         assert not al.is_grad_enabled()
     assert y.grad.item() == 2.0
+
+
+def test_hook_results_keep_the_gradient_dtype():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: al.tensor([1.0, 1.0], dtype=np.float64))
+    y = x * 2
+    y.register_hook(lambda g: np.array([3.0, 3.0]))
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
