@@ -176,7 +176,13 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - NumPy/PyTorch's name
     tensor([4., 9.])
     """
     a, b = binary_operands(a, b)
+    if _is_bool(a) and _is_bool(b):
+        raise TypeError("pow of two bool operands is not supported (as PyTorch); cast one to a number dtype")
     return Pow.apply(a, b)
+
+
+def _is_bool(value: Any) -> bool:
+    return value._data.dtype.kind == "b" if isinstance(value, Tensor) else isinstance(value, (bool, np.bool_))
 
 
 class Neg(Op):

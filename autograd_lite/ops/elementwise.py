@@ -114,7 +114,10 @@ class Abs(Op):
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
     """Elementwise absolute value."""
-    return Abs.apply(as_tensor(x))
+    x = as_tensor(x)
+    if x._data.dtype.kind == "b":
+        raise TypeError("abs of a bool tensor is not supported (as PyTorch); cast it to a number dtype first")
+    return Abs.apply(x)
 
 
 class Sin(Op):
@@ -392,7 +395,8 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b):
         out = np.maximum(a, b)
-        ctx.save_for_backward(_share_of_a(a > b, a == b, out.dtype))
+        if out.dtype.kind == "f":  # integer results never need a gradient
+            ctx.save_for_backward(_share_of_a(a > b, a == b, out.dtype))
         return out
 
     @staticmethod
@@ -410,7 +414,8 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b):
         out = np.minimum(a, b)
-        ctx.save_for_backward(_share_of_a(a < b, a == b, out.dtype))
+        if out.dtype.kind == "f":  # integer results never need a gradient
+            ctx.save_for_backward(_share_of_a(a < b, a == b, out.dtype))
         return out
 
     @staticmethod

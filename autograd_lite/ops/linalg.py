@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -108,10 +109,12 @@ class Linear(Op):
         needs_x, needs_weight, needs_bias = ctx.inputs
         out_features = weight.shape[0]
         # Batch dimensions are folded into one so the weight gradient is one matmul.
-        grad_rows = grad.reshape((-1, out_features))
+        # Row counts are explicit: -1 cannot be inferred when a dimension is 0.
+        rows = math.prod(grad.shape[:-1])
+        grad_rows = grad.reshape((rows, out_features))
         return (
             grad @ weight if needs_x is not None else None,
-            _swap_last(grad_rows) @ x.reshape((-1, x.shape[-1])) if needs_weight is not None else None,
+            _swap_last(grad_rows) @ x.reshape((rows, x.shape[-1])) if needs_weight is not None else None,
             grad_rows.sum(axis=0) if needs_bias is not None else None,
         )
 

@@ -130,7 +130,7 @@ def _tie_shares(x: np.ndarray, extreme: np.ndarray, axes: tuple) -> np.ndarray:
 
 
 def _extreme(op: type, x: Any, axis: Any, keepdims: bool) -> Tensor:
-    x = _reduction_input(x, op.name)
+    x = as_tensor(x)
     axes = normalize_axes(axis, x._data.ndim, x._data.shape)
     if x._data.size == 0 and len(axes) == x._data.ndim:
         raise ValueError(f"{op.name}() of an empty tensor (shape {x.shape}) has no identity")
@@ -138,6 +138,9 @@ def _extreme(op: type, x: Any, axis: Any, keepdims: bool) -> Tensor:
         raise ValueError(
             f"{op.name}() over a zero-size axis of a tensor of shape {x.shape} has no identity"
         )
+    if x._data.dtype.kind != "f":
+        # Integer and bool data never need a gradient (and keep their dtype, as PyTorch).
+        return Tensor._make(np.asarray(getattr(x._data, op.name)(axis=axes, keepdims=bool(keepdims))), None)
     return op.apply(x, axes, bool(keepdims))
 
 
@@ -245,7 +248,8 @@ def stable_logsumexp(x: np.ndarray, axes: tuple) -> np.ndarray:
     """log(sum(exp(x))) over `axes`, kept as size 1; exact for |x| up to the dtype's range."""
     # Shifting by the maximum keeps exp() from overflowing; a slice of -inf (or
     # inf) is shifted by 0 so that it gives -inf (inf) rather than nan.
-    shift = x.max(axis=axes, keepdims=True)
+    # `initial` makes empty slices give log(0) = -inf instead of failing.
+    shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
     total = np.exp(x - shift).sum(axis=axes, keepdims=True)
     return np.log(total) + shift
@@ -269,8 +273,8 @@ def _arg_extreme(method: str, x: Any, axis: Any) -> Tensor:
     x = as_tensor(x)
     if axis is not None:
         (axis,) = normalize_axes(axis, x._data.ndim, x._data.shape) or (None,)
-    if x._data.size == 0:
-        raise ValueError(f"{method}() of an empty tensor (shape {x.shape})")
+    if x._data.size == 0 and (axis is None or x._data.shape[axis] == 0):
+        raise ValueError(f"{method}() of an empty tensor (shape {x.shape}) over a zero-size axis")
     return Tensor._make(np.asarray(getattr(x._data, method)(axis=axis), dtype=np.int64), None)
 
 

@@ -23,7 +23,7 @@ class Softmax(Op):
     def forward(ctx, x, axis):
         ctx.axis = axis
         # Subtracting the maximum keeps exp() finite for logits of any size.
-        shifted = np.exp(x - x.max(axis=axis, keepdims=True))
+        shifted = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
         out = shifted / shifted.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         return out
@@ -58,6 +58,7 @@ def _softmax_input(x: Any, axis: int) -> tuple[Tensor, int]:
     if x._data.dtype.kind != "f":
         x = cast(x, dtypes.get_default_dtype())
     if x._data.ndim == 0:
+        normalize_axis(axis, 1, x._data.shape)  # as PyTorch: a 0-d tensor takes axis 0 or -1
         return x.reshape(1), 0
     return x, normalize_axis(axis, x._data.ndim, x._data.shape)
 
