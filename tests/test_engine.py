@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -543,3 +543,62 @@ def test_hook_results_keep_the_gradient_dtype():
     y.sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+# -- random graphs -----------------------------------------------------------------------------
+
+UNARY = {"sin": al.sin, "tanh": al.tanh, "sigmoid": al.sigmoid, "square": lambda t: t * t}
+BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
+SHAPES = [(2, 3), (3,), (2, 1), ()]
+
+
+@st.composite
+def programs(draw):
+    """A random DAG: each step applies an op to earlier values (leaves or results), so
+    values are reused, shapes broadcast, and some nodes are reachable several ways."""
+    n_leaves = draw(st.integers(1, 3))
+    leaf_shapes = [draw(st.sampled_from(SHAPES)) for _ in range(n_leaves)]
+    steps = []
+    for i in range(draw(st.integers(1, 8))):
+        available = n_leaves + i
+        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce"]))
+        if kind == "unary":
+            steps.append(("unary", draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, available - 1))))
+        elif kind == "binary":
+            pair = (draw(st.integers(0, available - 1)), draw(st.integers(0, available - 1)))
+            steps.append(("binary", draw(st.sampled_from(sorted(BINARY))), pair))
+        else:
+            steps.append(("reduce", draw(st.booleans()), draw(st.integers(0, available - 1))))
+    return leaf_shapes, steps
+
+
+def run_program(steps, leaves):
+    values = list(leaves)
+    for kind, name, args in steps:
+        if kind == "unary":
+            values.append(UNARY[name](values[args]))
+        elif kind == "binary":
+            values.append(BINARY[name](values[args[0]], values[args[1]]))
+        else:
+            x = values[args]
+            # keepdims keeps every value broadcastable against every other.
+            values.append(x.sum(axis=-1 if name else 0, keepdims=True) if x.ndim else x * 0.5)
+    # Every value feeds the output, so each leaf gets a gradient.
+    total = values[0].sum()
+    for value in values[1:]:
+        total = total + value.sum()
+    return total
+
+
+@settings(max_examples=100)
+@given(program=programs(), seed=st.integers(0, 1000))
+def test_random_graphs_pass_gradcheck(program, seed):
+    leaf_shapes, steps = program
+    rng = np.random.default_rng(seed)
+    leaves = [al.tensor(rng.uniform(-1, 1, shape), requires_grad=True) for shape in leaf_shapes]
+    assert al.gradcheck(lambda *xs: run_program(steps, xs), leaves)
+    out = run_program(steps, leaves)
+    out.backward()
+    expected = al.grad(run_program(steps, leaves), leaves)
+    for tensor, grad in zip(leaves, expected):
+        np.testing.assert_allclose(tensor.grad.numpy(), grad.numpy(), rtol=1e-12)
