@@ -429,39 +429,44 @@ def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> 
     return np.where(kept, labels, 0), kept
 
 
-def _row_weights(kept: np.ndarray | None, rows: int, dtype: np.dtype, reduction: str) -> float | np.ndarray:
-    """How much each row's loss counts in the output: 1/kept rows for "mean", else 1, and 0
-    for ignored rows. A scalar when no row is ignored."""
-    count = rows if kept is None else int(kept.sum())
-    scale = 1.0 / count if reduction == "mean" and count else 1.0
-    if kept is None:
-        return scale
-    weights = kept.astype(dtype)
-    weights *= scale
+def _row_weights(kept: np.ndarray | None, labels: np.ndarray, class_weight: np.ndarray | None, dtype: np.dtype) -> np.ndarray | None:
+    """Each row's weight: the weight of its class (1 without class weights) and 0 for
+    ignored rows; None when every row weighs 1."""
+    if class_weight is None:
+        return None if kept is None else kept.astype(dtype)
+    weights = class_weight[labels]
+    if kept is not None:
+        weights *= kept
     return weights
 
 
-def _reduce_rows(losses: np.ndarray, kept: np.ndarray | None, reduction: str) -> np.ndarray:
-    """Per-row losses (ignored rows already 0) reduced as PyTorch: "mean" over kept rows."""
+def _reduce_rows(losses: np.ndarray, weights: np.ndarray | None, reduction: str) -> tuple[np.ndarray, Any]:
+    """Weighted per-row losses reduced as PyTorch ("mean" divides by the total weight of the
+    rows kept), and d(output)/d(per-row loss) for the backward pass."""
+    if weights is not None:
+        losses = losses * weights
+    scale = 1.0 if weights is None else weights
     if reduction == "none":
-        return losses
+        return losses, scale
     total = losses.sum()
     if reduction == "sum":
-        return np.asarray(total, dtype=losses.dtype)
-    count = losses.shape[0] if kept is None else int(kept.sum())
-    # Every row ignored: PyTorch's mean is 0/0 = nan (and the gradient is 0).
-    return np.asarray(total / count if count else np.nan, dtype=losses.dtype)
+        return np.asarray(total, dtype=losses.dtype), scale
+    denominator = losses.shape[0] if weights is None else weights.sum()
+    if not denominator:
+        # Nothing kept: PyTorch's mean is 0/0 = nan, and its gradient is 0.
+        return np.asarray(np.nan, dtype=losses.dtype), 0.0
+    return np.asarray(total / denominator, dtype=losses.dtype), scale / denominator
 
 
 class CrossEntropy(Op):
-    """per row: logsumexp(x_i) - x_i[t_i], weighted by row (0 if ignored, 1/kept for mean);
-    d/dx = (softmax(x) - onehot(t)) * grad * row weight"""
+    """per row: w_i (logsumexp(x_i) - x_i[t_i]), w_i the row's weight (class weight, 0 if
+    ignored; divided by their total for "mean");  d/dx = (softmax(x) - onehot(t)) * grad * w"""
 
     __slots__ = ("labels", "weights")
     name = "cross_entropy"
 
     @staticmethod
-    def forward(ctx, x, labels, kept, reduction):
+    def forward(ctx, x, labels, kept, class_weight, reduction):
         # The max shift keeps exp finite for logits of any size.
         shifted = x - x.max(axis=1, keepdims=True)
         picked = shifted[np.arange(x.shape[0]), labels]
@@ -471,10 +476,10 @@ class CrossEntropy(Op):
         if kept is not None:
             losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
         exps /= sums[:, None]
+        out, ctx.weights = _reduce_rows(losses, _row_weights(kept, labels, class_weight, x.dtype), reduction)
         ctx.labels = labels
-        ctx.weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
         ctx.save_for_backward(x, exps)
-        return _reduce_rows(losses, kept, reduction)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -490,20 +495,20 @@ class CrossEntropy(Op):
 
 
 class NLL(Op):
-    """per row: -x_i[t_i], weighted by row (0 if ignored, 1/kept for mean);
-    d/dx = -onehot(t) * grad * row weight"""
+    """per row: -w_i x_i[t_i], w_i the row's weight (class weight, 0 if ignored; divided by
+    their total for "mean");  d/dx = -onehot(t) * grad * w"""
 
     __slots__ = ("labels", "weights", "shape", "dtype")
     name = "nll_loss"
 
     @staticmethod
-    def forward(ctx, x, labels, kept, reduction):
+    def forward(ctx, x, labels, kept, class_weight, reduction):
         losses = -x[np.arange(x.shape[0]), labels]
         if kept is not None:
             losses = np.where(kept, losses, 0).astype(x.dtype, copy=False)
+        out, ctx.weights = _reduce_rows(losses, _row_weights(kept, labels, class_weight, x.dtype), reduction)
         ctx.labels, ctx.shape, ctx.dtype = labels, x.shape, x.dtype
-        ctx.weights = _row_weights(kept, x.shape[0], x.dtype, reduction)
-        return _reduce_rows(losses, kept, reduction)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -524,12 +529,26 @@ def _float_input(input: Any) -> Tensor:
     return input
 
 
-def cross_entropy(input: Any, target: Any, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+def _class_weight(name: str, weight: Any, input: Tensor) -> np.ndarray | None:
+    """Class weights as a constant (C,) array in the input's dtype."""
+    if weight is None:
+        return None
+    weight = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
+    classes = input._data.shape[-1] if input._data.ndim else 0
+    if weight.shape != (classes,):
+        raise ValueError(f"{name}: weight must have shape ({classes},), one per class, got {weight.shape}")
+    return weight.astype(input._data.dtype, copy=False)
+
+
+def cross_entropy(
+    input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """Cross-entropy of logits `input` (N, C) against integer labels `target` (N,), as one node.
 
     The same as nll_loss(log_softmax(input), target) but faster and stable for any logits.
-    Rows whose label is `ignore_index` count for nothing ("mean" averages over the others).
-    A float `target` of shape (N, C) is taken as class probabilities.
+    Rows whose label is `ignore_index` count for nothing; `weight` (C,) weighs each class,
+    and "mean" divides by the total weight of the rows kept (PyTorch's rule). A float
+    `target` of shape (N, C) is taken as class probabilities.
 
     >>> import autograd_lite as al, nn.functional as F
     >>> round(F.cross_entropy(al.tensor([[0.0, 0.0]]), al.tensor([1])).item(), 4)
@@ -539,20 +558,28 @@ def cross_entropy(input: Any, target: Any, ignore_index: int = -100, reduction: 
     input = _float_input(input)
     target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
     if target_dtype.kind == "f":
-        return _cross_entropy_probabilities(input, target, reduction)
+        return _cross_entropy_probabilities(input, target, _class_weight("cross_entropy", weight, input), reduction)
     labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
-    return CrossEntropy.apply(input, labels, kept=kept, reduction=reduction)
+    class_weight = _class_weight("cross_entropy", weight, input)
+    return CrossEntropy.apply(input, labels, kept=kept, class_weight=class_weight, reduction=reduction)
 
 
-def _cross_entropy_probabilities(input: Tensor, target: Any, reduction: str) -> Tensor:
+def _cross_entropy_probabilities(input: Tensor, target: Any, class_weight: np.ndarray | None, reduction: str) -> Tensor:
     input, target = _operands("cross_entropy", input, target)
     if input.ndim != 2:
         raise ValueError(f"cross_entropy expects input of shape (N, C), got shape {input.shape}")
-    return _reduce(-(log_softmax(input, axis=1) * target).sum(axis=1), reduction)
+    log_probs = log_softmax(input, axis=1)
+    if class_weight is not None:
+        log_probs = log_probs * class_weight
+    return _reduce(-(log_probs * target).sum(axis=1), reduction)
 
 
-def nll_loss(input: Any, target: Any, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """Negative log-likelihood of log-probabilities `input` (N, C) at integer labels `target` (N,).
+
+    `weight` and `ignore_index` as in `cross_entropy`.
 
     >>> import autograd_lite as al, nn.functional as F
     >>> F.nll_loss(al.tensor([[-1.0, -2.0]]), al.tensor([1])).item()
@@ -561,4 +588,5 @@ def nll_loss(input: Any, target: Any, ignore_index: int = -100, reduction: str =
     _check_reduction(reduction)
     input = _float_input(input)
     labels, kept = _class_targets("nll_loss", input, target, ignore_index)
-    return NLL.apply(input, labels, kept=kept, reduction=reduction)
+    class_weight = _class_weight("nll_loss", weight, input)
+    return NLL.apply(input, labels, kept=kept, class_weight=class_weight, reduction=reduction)

@@ -97,19 +97,21 @@ class BCEWithLogitsLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits (N, C) against integer labels (N,), as one fused node.
 
-    Labels equal to `ignore_index` are skipped; others must lie in [0, C).
+    Labels equal to `ignore_index` are skipped; others must lie in [0, C). `weight` (C,)
+    weighs each class ("mean" then divides by the total weight of the rows kept).
 
     >>> import autograd_lite as al, nn
     >>> round(nn.CrossEntropyLoss()(al.tensor([[2.0, 0.0]]), al.tensor([0])).item(), 4)
     0.1269
     """
 
-    def __init__(self, ignore_index: int = -100, reduction: str = "mean") -> None:
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
+        self.weight = weight
         self.ignore_index = ignore_index
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.cross_entropy(input, target, self.ignore_index, self.reduction)
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction)
 
 
 class NLLLoss(_Loss):
@@ -120,9 +122,10 @@ class NLLLoss(_Loss):
     1.5
     """
 
-    def __init__(self, ignore_index: int = -100, reduction: str = "mean") -> None:
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
+        self.weight = weight
         self.ignore_index = ignore_index
 
     def forward(self, input: Any, target: Any) -> Tensor:
-        return F.nll_loss(input, target, self.ignore_index, self.reduction)
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)

@@ -111,6 +111,22 @@ def test_cross_entropy_ignore_index_means_over_kept_rows(ignore_index, float64):
     assert not none[~kept].any()
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_class_weights(reduction, float64):
+    x = _rng().normal(size=(6, 3))
+    labels = np.array([0, 2, -100, 1, 2, 2])
+    weight = np.array([0.5, 2.0, 1.5])
+    kept = labels != -100
+    rows = np.where(kept, weight[np.where(kept, labels, 0)], 0.0)
+    per_row = -_log_softmax(x)[np.arange(6), np.where(kept, labels, 0)] * rows
+    expected = per_row.sum() / rows.sum() if reduction == "mean" else _reduce(per_row, reduction)
+    for loss_fn in (nn.CrossEntropyLoss(weight, reduction=reduction), lambda a, t: nn.NLLLoss(al.tensor(weight), reduction=reduction)(a.log_softmax(axis=1), t)):
+        np.testing.assert_allclose(loss_fn(al.tensor(x), labels).numpy(), expected, rtol=1e-12)
+        assert al.gradcheck(lambda a, fn=loss_fn: fn(a, labels), (al.tensor(x, requires_grad=True),))
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        F.cross_entropy(al.tensor(x), labels, weight=np.ones(4))
+
+
 def test_cross_entropy_is_one_float32_node():
     logits = al.randn(8, 5, requires_grad=True)
     loss = nn.CrossEntropyLoss()(logits, al.tensor(np.arange(8) % 5))

@@ -42,6 +42,7 @@ BINARY = np.where(_rng(3).uniform(size=(6, 4)) > 0.5, 1.0, 0.0)
 EXTREME = np.array([[1e4, -1e4, 0.0, 30.0], [-1e4, 1e4, -30.0, 1.0]])
 EXTREME_T = np.array([[0.0, 1.0, 0.5, 1.0], [0.0, 1.0, 0.25, 0.0]])
 POS_WEIGHT = np.array([0.5, 1.0, 2.0, 4.0])
+CLASS_WEIGHT = np.array([0.2, 1.0, 3.0, 0.7])
 
 LOSSES = [
     ("mse", lambda r: (lambda a, b: F.mse_loss(a, b, r)), lambda r: (lambda a, b: TF.mse_loss(a, b, reduction=r)), (LOGITS, TARGETS), (True, True)),
@@ -62,6 +63,13 @@ LOSSES = [
     ("cross_entropy_extreme", lambda r: (lambda a, t: F.cross_entropy(a, t, reduction=r)), lambda r: (lambda a, t: TF.cross_entropy(a, t, reduction=r)), (EXTREME, np.array([1, 2])), (True, False)),
     ("cross_entropy_probabilities", lambda r: (lambda a, t: F.cross_entropy(a, t, reduction=r)), lambda r: (lambda a, t: TF.cross_entropy(a, t, reduction=r)),
      (LOGITS, PROBS / PROBS.sum(1, keepdims=True)), (True, True)),
+    ("cross_entropy_class_weights", lambda r: (lambda a, t: F.cross_entropy(a, t, weight=CLASS_WEIGHT, reduction=r)),
+     lambda r: (lambda a, t: TF.cross_entropy(a, t, weight=torch.tensor(CLASS_WEIGHT), reduction=r)), (LOGITS, LABELS), (True, False)),
+    ("cross_entropy_probabilities_class_weights", lambda r: (lambda a, t: F.cross_entropy(a, t, weight=CLASS_WEIGHT, reduction=r)),
+     lambda r: (lambda a, t: TF.cross_entropy(a, t, weight=torch.tensor(CLASS_WEIGHT), reduction=r)),
+     (LOGITS, PROBS / PROBS.sum(1, keepdims=True)), (True, True)),
+    ("nll_class_weights", lambda r: (lambda a, t: F.nll_loss(a, t, weight=CLASS_WEIGHT, ignore_index=1, reduction=r)),
+     lambda r: (lambda a, t: TF.nll_loss(a, t, weight=torch.tensor(CLASS_WEIGHT), ignore_index=1, reduction=r)), (LOGITS, np.array([0, 3, 1, 1, 2, 2])), (True, False)),
     ("nll", lambda r: (lambda a, t: F.nll_loss(a, t, reduction=r)), lambda r: (lambda a, t: TF.nll_loss(a, t, reduction=r)), (LOGITS, LABELS), (True, False)),
 ]  # fmt: skip
 
