@@ -5,7 +5,7 @@ The large graph is built from scalar steps `z = y * w; y = z + y` (two nodes
 per step; `y` feeds both, so gradients meet at every node, and the leaves `w`
 and `x` collect contributions from all over the graph).
 
-Run as `python -m benchmarks.graphs IMPL NODES` it builds, differentiates and
+Run as `python -m benchmarks.graphs IMPL NODES [CLOCK]` it builds, differentiates and
 reports one graph as JSON (used by the suite).
 """
 
@@ -15,8 +15,8 @@ import json
 import resource
 import subprocess
 import sys
-import time
 
+from . import timing
 from .timing import Row, measure
 
 STEP = 1e-6
@@ -27,33 +27,33 @@ def _engine_graph(nodes: int) -> tuple[float, float]:
 
     x = al.tensor(1.0, requires_grad=True)
     w = al.tensor(STEP, requires_grad=True)
-    start = time.perf_counter()
+    start = timing.clock()
     y = x
     for _ in range(nodes // 2):
         z = y * w
         y = z + y
-    middle = time.perf_counter()
+    middle = timing.clock()
     y.backward()
-    return middle - start, time.perf_counter() - middle
+    return middle - start, timing.clock() - middle
 
 
 def _numpy_graph(nodes: int) -> tuple[float, float]:
     import numpy as np
 
     x, w = np.array(1.0, np.float32), np.array(STEP, np.float32)
-    start = time.perf_counter()
+    start = timing.clock()
     ys = []
     y = x
     for _ in range(nodes // 2):
         ys.append(y)
         y = y * w + y
-    middle = time.perf_counter()
+    middle = timing.clock()
     grad = np.ones_like(x)
     grad_w = np.zeros_like(w)
     for y in reversed(ys):
         grad_w += grad * y
         grad = grad * w + grad
-    return middle - start, time.perf_counter() - middle
+    return middle - start, timing.clock() - middle
 
 
 def _torch_graph(nodes: int) -> tuple[float, float]:
@@ -62,14 +62,14 @@ def _torch_graph(nodes: int) -> tuple[float, float]:
     torch.set_num_threads(1)
     x = torch.tensor(1.0, requires_grad=True)
     w = torch.tensor(STEP, requires_grad=True)
-    start = time.perf_counter()
+    start = timing.clock()
     y = x
     for _ in range(nodes // 2):
         z = y * w
         y = z + y
-    middle = time.perf_counter()
+    middle = timing.clock()
     y.backward()
-    return middle - start, time.perf_counter() - middle
+    return middle - start, timing.clock() - middle
 
 
 IMPLEMENTATIONS = {"engine": _engine_graph, "floor": _numpy_graph, "torch": _torch_graph}
@@ -81,7 +81,8 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
 
 
-def _child(impl: str, nodes: int) -> None:
+def _child(impl: str, nodes: int, clock: str) -> None:
+    timing.use_clock(clock)
     import numpy  # noqa: F401 - counted in the baseline, not in the graph's memory
 
     if impl == "engine":
@@ -98,7 +99,7 @@ def _child(impl: str, nodes: int) -> None:
 
 def _in_subprocess(impl: str, nodes: int) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.graphs", impl, str(nodes)],
+        [sys.executable, "-m", "benchmarks.graphs", impl, str(nodes), timing.clock_name()],
         capture_output=True,
         text=True,
         check=True,
@@ -198,4 +199,4 @@ def deep_chain(quick: bool, repeats: int, torch_ok: bool) -> list[Row]:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], int(sys.argv[2]))
+    _child(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "cpu")

@@ -27,6 +27,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=None, help="timed samples per measurement (median)")
     parser.add_argument("--no-torch", action="store_true", help="leave out the PyTorch column")
     parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default=None,
+        help="cpu: the process's CPU time (default with one thread); wall: elapsed time (default with more)",
+    )
+    parser.add_argument(
         "--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="run only these benchmarks"
     )
     args = parser.parse_args(argv)
@@ -36,6 +42,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.repeats = 3 if args.quick else 11
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    if args.clock is None:
+        args.clock = "cpu" if args.threads == 1 else "wall"
+    elif args.clock == "cpu" and args.threads > 1:
+        parser.error(
+            "--clock cpu would add up the CPU time of all threads; use --clock wall with --threads > 1"
+        )
     return args
 
 
@@ -80,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     pin_threads(args.threads)
     import numpy as np
 
-    from . import chain, example, graphs, mlp, startup
+    from . import chain, example, graphs, mlp, startup, timing
     from .timing import format_table
+
+    timing.use_clock(args.clock)
 
     torch_ok = _torch_available(args)
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} CPUs")
@@ -91,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)")
     mode = "quick (smoke-test sizes)" if args.quick else "full"
-    print(f"mode: {mode}; median of {args.repeats} interleaved samples\n", flush=True)
+    clock = "CPU time of the process" if args.clock == "cpu" else "wall-clock time"
+    print(f"mode: {mode}; {clock}, median of {args.repeats} interleaved samples\n", flush=True)
 
     sections = {
         "mlp": mlp.run,

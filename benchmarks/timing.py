@@ -1,4 +1,9 @@
-"""Interleaved timing (engine, NumPy floor and PyTorch in turn) and the result table."""
+"""Interleaved timing (engine, NumPy floor and PyTorch in turn) and the result table.
+
+Two clocks: "cpu" (this process's CPU time: what the work costs, unaffected by other
+processes on a shared machine; the default with one thread) and "wall" (elapsed time,
+needed with several threads, whose CPU times would add up).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,19 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Callable
+
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+clock = time.process_time
+
+
+def clock_name() -> str:
+    return next(name for name, function in CLOCKS.items() if function is clock)
+
+
+def use_clock(name: str) -> None:
+    """Make `measure` (and the benchmarks that time themselves) use clock `name`."""
+    global clock
+    clock = CLOCKS[name]
 
 
 def measure(
@@ -20,18 +38,18 @@ def measure(
     loops = {}
     for name, run in candidates.items():
         run()  # warm-up: caches, lazy imports, BLAS buffers
-        start = time.perf_counter()
+        start = clock()
         run()
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         loops[name] = max(1, int(min_sample / max(elapsed, 1e-9)))
     samples: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(repeats):
         for name, run in candidates.items():
             count = loops[name]
-            start = time.perf_counter()
+            start = clock()
             for _ in range(count):
                 run()
-            samples[name].append((time.perf_counter() - start) / count)
+            samples[name].append((clock() - start) / count)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
