@@ -131,25 +131,25 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Parameter):
-            self.register_parameter(name, value)
+            self._register(0, name, value)
         elif isinstance(value, Module):
-            self.add_module(name, value)
+            self._register(2, name, value)
         elif "_parameters" in self.__dict__ and name in self._parameters:
             if value is not None:
                 raise TypeError(
                     f"cannot assign {type(value).__name__} as parameter '{name}' of "
                     f"{type(self).__name__} (nn.Parameter or None expected)"
                 )
-            self.register_parameter(name, None)
+            self._register(0, name, None)
         elif "_modules" in self.__dict__ and name in self._modules:
             if value is not None:
                 raise TypeError(
                     f"cannot assign {type(value).__name__} as child module '{name}' of "
                     f"{type(self).__name__} (nn.Module or None expected)"
                 )
-            self.add_module(name, None)
+            self._register(2, name, None)
         elif "_buffers" in self.__dict__ and name in self._buffers:
-            self.register_buffer(name, value)
+            self._register(1, name, _as_buffer(name, value))
         else:
             object.__setattr__(self, name, value)
 
@@ -164,10 +164,13 @@ class Module:
         # Only reached when normal lookup fails: registered entries live in __dict__ too.
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def _register(self, registry_index: int, name: str, value: Any) -> None:
+    def _register(self, registry_index: int, name: str, value: Any, explicit: bool = False) -> None:
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"invalid name {name!r}: a non-empty string without '.' is required")
         registries = self._registries()
+        if explicit and name not in registries[registry_index] and hasattr(self, name):
+            # Assignment may replace a plain attribute; the register_* calls may not (PyTorch's rule).
+            raise KeyError(f"attribute '{name}' already exists on {type(self).__name__}")
         for index, registry in enumerate(registries):
             if index != registry_index:
                 registry.pop(name, None)
@@ -185,7 +188,7 @@ class Module:
         """
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot register {type(param).__name__} as parameter '{name}' (nn.Parameter expected)")
-        self._register(0, name, param)
+        self._register(0, name, param, explicit=True)
 
     def register_buffer(self, name: str, tensor: Any) -> None:
         """Register a non-learnable array (such as running statistics) saved in `state_dict`.
@@ -195,7 +198,7 @@ class Module:
         >>> list(m.state_dict())
         ['steps']
         """
-        self._register(1, name, _as_buffer(name, tensor))
+        self._register(1, name, _as_buffer(name, tensor), explicit=True)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register `module` as a child named `name` (same as assigning it).
@@ -207,7 +210,7 @@ class Module:
         """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"cannot add {type(module).__name__} as child module '{name}' (nn.Module expected)")
-        self._register(2, name, module)
+        self._register(2, name, module, explicit=True)
 
     # -- traversal ---------------------------------------------------------------
 

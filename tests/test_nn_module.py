@@ -85,6 +85,21 @@ def test_assignment_before_init_and_wrong_types():
     assert [n for n, _ in layer.named_parameters()] == ["weight"]
 
 
+def test_register_refuses_existing_attributes_and_bad_names():
+    layer = nn.Linear(2, 2)
+    for register in (layer.register_buffer, layer.add_module):
+        with pytest.raises(KeyError, match="'weight' already exists"):
+            register("weight", None)
+    with pytest.raises(KeyError, match="'forward' already exists"):
+        layer.register_parameter("forward", nn.Parameter([1.0]))
+    with pytest.raises(KeyError, match="without '.'"):
+        layer.register_buffer("a.b", np.zeros(1))
+    layer.register_parameter("weight", nn.Parameter(np.zeros((2, 2), dtype=np.float32)))  # re-registering is fine
+    layer.note = "plain"
+    layer.note = nn.Parameter([1.0])  # assignment may replace a plain attribute
+    assert "note" in dict(layer.named_parameters())
+
+
 def test_reassignment_and_deletion_update_registries():
     block = Block()
     block.fc1 = nn.Linear(4, 3, bias=False)
@@ -131,6 +146,8 @@ def test_train_eval_and_zero_grad():
     assert model.eval() is model and not model[1].training
     model.train()
     assert model[1].training
+    with pytest.raises(ValueError, match="bool"):
+        model.train("eval")
     model(al.ones((3, 2))).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad(set_to_none=False)
