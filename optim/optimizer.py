@@ -165,6 +165,9 @@ class Optimizer:
                 loss = closure()
         work = self._checked_work()
         for group, param, grad in work:
+            # Declares the in-place write: a graph still holding the array lets go of its
+            # read-only guard and will refuse a backward through the changed values.
+            param._bump_version()
             state = self.state.get(param)
             fresh = state is None
             if fresh:
@@ -172,7 +175,6 @@ class Optimizer:
             self._update(param._data, grad, state, group)
             if fresh and state:
                 self.state[param] = state
-            param._version += 1
         return loss
 
     def _checked_work(self) -> list[tuple[dict[str, Any], Tensor, np.ndarray]]:
@@ -195,10 +197,6 @@ class Optimizer:
                     raise TypeError(
                         f"gradient of dtype {grad.dtype} for {_describe(param, where)}; "
                         "they must match"
-                    )
-                if not data.flags.writeable:
-                    raise RuntimeError(
-                        f"{_describe(param, where)} is read-only, so it cannot be updated in place"
                     )
                 for key, value in self.state.get(param, {}).items():
                     if isinstance(value, np.ndarray) and (value.shape != data.shape or value.dtype != data.dtype):
@@ -303,6 +301,8 @@ class Optimizer:
             for position, (saved_index, param) in enumerate(zip(saved_params, group["params"])):
                 by_index[int(saved_index)] = (param, f"parameter {position} of param group {group_index}")
             new_group = {key: value for key, value in saved.items() if key != "params"}
+            for key, value in self.defaults.items():
+                new_group.setdefault(key, value)
             if isinstance(new_group.get("betas"), list):
                 new_group["betas"] = tuple(new_group["betas"])
             new_group["params"] = group["params"]
@@ -349,5 +349,7 @@ class Optimizer:
 
 
 def _describe(param: Tensor, where: str) -> str:
-    name = f" {param.name!r}" if getattr(param, "name", None) else ""
+    # nn.Parameter carries its dotted module name ("0.weight") once a module has run.
+    label = getattr(param, "param_name", None) or param.name
+    name = f" {label!r}" if label else ""
     return f"{where}{name} (shape {param.shape}, dtype {param.dtype})"

@@ -9,6 +9,10 @@ import pytest
 
 import autograd_lite as al
 import optim
+from optim.adagrad import adagrad_update
+from optim.adam import adam_update
+from optim.rmsprop import rmsprop_update
+from optim.sgd import sgd_update
 
 # -- the hand-checked problem ----------------------------------------------------------
 # Two scalar parameters x, y and f(x, y) = x² + 3y² + xy, so ∂f/∂x = 2x + y, ∂f/∂y = 6y + x.
@@ -566,3 +570,86 @@ def test_load_state_dict_casts_to_the_parameter_dtype_and_copies():
     buffer = opt.state[a]["momentum_buffer"]
     assert buffer.dtype == np.float32
     assert not np.shares_memory(buffer, state["state"][0]["momentum_buffer"])
+
+
+# -- float32 arithmetic inside the update functions ----------------------------------------
+
+
+class _DtypeSpy(np.ndarray):
+    """An array that records the dtype of every ufunc result computed from it."""
+
+    results: list = []
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, _DtypeSpy) else x for x in inputs]
+        if out is not None:
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, _DtypeSpy) else o for o in out)
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        _DtypeSpy.results.append((ufunc.__name__, np.asarray(result).dtype))
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        return result.view(_DtypeSpy) if isinstance(result, np.ndarray) else result
+
+
+def _spy(values):
+    return np.asarray(values, dtype=np.float32).view(_DtypeSpy)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sgd_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), lr=0.1, momentum=0.9,
+                           dampening=0.1, weight_decay=0.01, nesterov=False),
+        lambda: sgd_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), lr=0.1, momentum=0.9,
+                           dampening=0.0, weight_decay=0.01, nesterov=True),
+        lambda: adam_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), _spy([0.3, 0.1]),
+                            step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=False),
+        lambda: adam_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), None,
+                            step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=True),
+        lambda: rmsprop_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), _spy([0.1, 0]),
+                               lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.01, momentum=0.9),
+        lambda: rmsprop_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), None, None,
+                               lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0),
+        lambda: adagrad_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]),
+                               step=3, lr=0.01, lr_decay=0.1, weight_decay=0.01, eps=1e-10),
+    ],
+)
+def test_update_functions_compute_in_float32(call):
+    _DtypeSpy.results = []
+    call()
+    assert len(_DtypeSpy.results) >= 5
+    assert {dtype for _, dtype in _DtypeSpy.results} == {np.dtype(np.float32)}, _DtypeSpy.results
+
+
+def test_step_while_a_graph_still_holds_the_parameter():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    loss = (w * w).sum()
+    loss.backward(retain_graph=True)
+    opt.step()  # allowed, as in PyTorch ...
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    with pytest.raises(RuntimeError, match="modified"):
+        loss.backward()  # ... but the graph now refuses to use the changed values
+
+
+@pytest.mark.parametrize("name, hyper", VARIANTS)
+def test_state_dict_keys_match_torch(name, hyper):
+    torch = pytest.importorskip("torch")
+    (a,) = _params((3,))
+    ta = torch.tensor(a.data.copy(), requires_grad=True)
+    ours = getattr(optim, name)([a], **hyper)
+    theirs = getattr(torch.optim, name)([ta], **hyper)
+    a.grad = al.ones(3)
+    ta.grad = torch.ones(3)
+    ours.step()
+    theirs.step()
+    mine, reference = ours.state_dict(), theirs.state_dict()
+    assert mine["state"].keys() == reference["state"].keys()
+    for index, state in mine["state"].items():
+        assert set(state) == set(reference["state"][index])
+        for key, value in state.items():
+            np.testing.assert_allclose(np.asarray(value, dtype=np.float64), reference["state"][index][key].numpy(), rtol=1e-6)
+    for group, torch_group in zip(mine["param_groups"], reference["param_groups"]):
+        assert group["params"] == torch_group["params"]
+        for key, value in group.items():
+            assert torch_group[key] == value, key
