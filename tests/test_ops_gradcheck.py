@@ -3,6 +3,10 @@ conventions at kinks, and invariants that must hold after any backward."""
 
 from __future__ import annotations
 
+import gc
+import sys
+import weakref
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -47,6 +51,34 @@ def test_backward_invariants(spec, data):
         np.testing.assert_allclose(tensor.grad.numpy(), reference, rtol=1e-12, atol=1e-12)
     if out.grad_fn is not None:
         assert not out.grad_fn.saved, "backward without retain_graph must release saved arrays"
+
+
+@pytest.mark.parametrize("spec", OPS, ids=repr)
+def test_graph_is_freed_by_reference_counting(spec):
+    """No op creates a cycle between its output tensor and its node: with the cyclic
+    collector off, dropping the output frees both, before and after backward."""
+
+    @settings(max_examples=3)
+    @given(data=st.data())
+    def check(data):
+        case = spec.draw(data)
+        tensors = [al.tensor(a, requires_grad=True) for a in case.arrays]
+        for run_backward in (False, True):
+            out = spec.fn(*tensors, **case.kwargs)
+            if run_backward:
+                out.backward(np.ones(out.shape))
+            out_ref, node = weakref.ref(out), out.grad_fn
+            del out
+            assert out_ref() is None
+            assert sys.getrefcount(node) == 2, "only this test's variable may refer to the node"
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        check()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
