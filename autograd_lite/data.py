@@ -46,16 +46,23 @@ class TensorDataset(Dataset):
             raise ValueError("TensorDataset needs at least one array")
         # Arrays are kept, not copied (a dataset can be large); other data is converted.
         self.arrays = tuple(
-            a._data if isinstance(a, Tensor) else a if isinstance(a, np.ndarray) else Tensor(a)._data for a in arrays
+            a._data if isinstance(a, Tensor) else a if isinstance(a, np.ndarray) else Tensor(a)._data
+            for a in arrays
         )
         for position, array in enumerate(self.arrays):
             if array.dtype.kind not in "biuf":
-                raise TypeError(f"array {position} of TensorDataset has dtype {array.dtype}; expected numbers")
+                raise TypeError(
+                    f"array {position} of TensorDataset has dtype {array.dtype}; expected numbers"
+                )
             if array.ndim == 0:
-                raise ValueError(f"array {position} of TensorDataset is 0-d; every array needs a first dimension")
+                raise ValueError(
+                    f"array {position} of TensorDataset is 0-d; every array needs a first dimension"
+                )
         sizes = [len(array) for array in self.arrays]
         if len(set(sizes)) != 1:
-            raise ValueError(f"the arrays of a TensorDataset must have the same first dimension, got sizes {sizes}")
+            raise ValueError(
+                f"the arrays of a TensorDataset must have the same first dimension, got sizes {sizes}"
+            )
 
     def __len__(self) -> int:
         return len(self.arrays[0])
@@ -83,7 +90,9 @@ class DataLoader:
     (3, [[0, 1], [2, 3], [4]])
     """
 
-    def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False) -> None:
+    def __init__(
+        self, dataset: Any, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False
+    ) -> None:
         if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
@@ -117,7 +126,9 @@ def _collate(items: list[Any]) -> Any:
         width = len(first)
         for item in items:
             if not isinstance(item, (tuple, list)) or len(item) != width:
-                raise ValueError(f"dataset items must all have the same structure; got {first!r} and {item!r}")
+                raise ValueError(
+                    f"dataset items must all have the same structure; got {first!r} and {item!r}"
+                )
         return tuple(_stack([item[field] for item in items]) for field in range(width))
     return _stack(items)
 

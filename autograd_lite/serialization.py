@@ -84,15 +84,27 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
                 arrays = {name: loaded[name] for name in loaded.files}
     except PermissionError:
         raise
-    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, pickle.UnpicklingError) as error:
-        raise ValueError(f"cannot load {path!r}: not a readable .npz file written by save ({error})") from None
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+        pickle.UnpicklingError,
+    ) as error:
+        raise ValueError(
+            f"cannot load {path!r}: not a readable .npz file written by save ({error})"
+        ) from None
     if STRUCTURE_KEY not in arrays:
         return arrays
     try:
         structure = json.loads(str(arrays.pop(STRUCTURE_KEY)[()]))
         return _rebuild(structure, arrays)
     except (ValueError, KeyError, TypeError, IndexError) as error:
-        raise ValueError(f"cannot load {path!r}: its {STRUCTURE_KEY!r} entry is damaged ({error!r})") from None
+        raise ValueError(
+            f"cannot load {path!r}: its {STRUCTURE_KEY!r} entry is damaged ({error!r})"
+        ) from None
 
 
 # -- writing ----------------------------------------------------------------------------

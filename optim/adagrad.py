@@ -85,7 +85,9 @@ class Adagrad(Optimizer):
     def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "sum": np.full_like(param._data, group["initial_accumulator_value"])}
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         state["step"] += 1
         adagrad_update(
             param,

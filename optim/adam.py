@@ -107,7 +107,9 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = np.zeros_like(param._data)
         return state
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         max_exp_avg_sq = None
         if group["amsgrad"]:
             if "max_exp_avg_sq" not in state:  # amsgrad switched on after earlier steps

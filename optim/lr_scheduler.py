@@ -103,7 +103,9 @@ class StepLR(LRScheduler):
     [1.0, 0.1, 0.1, 0.01, 0.01]
     """
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         if not isinstance(step_size, int) or isinstance(step_size, bool) or step_size <= 0:
             raise ValueError(f"step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
@@ -230,7 +232,9 @@ class LambdaLR(LRScheduler):
         state = dict(state_dict)
         saved_lambdas = state.pop("lr_lambdas", None)
         if saved_lambdas is not None and len(saved_lambdas) != len(self.lr_lambdas):
-            raise ValueError(f"the state dict has {len(saved_lambdas)} lr_lambdas, the scheduler {len(self.lr_lambdas)}")
+            raise ValueError(
+                f"the state dict has {len(saved_lambdas)} lr_lambdas, the scheduler {len(self.lr_lambdas)}"
+            )
         super().load_state_dict(state)
         for fn, attributes in zip(self.lr_lambdas, saved_lambdas or ()):
             if attributes is not None:

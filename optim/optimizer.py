@@ -45,7 +45,9 @@ class Optimizer:
                 "single Tensor; wrap it in a list"
             )
         if isinstance(params, (set, frozenset)):
-            raise TypeError("params must be an ordered iterable (a list), not a set: the order must be stable")
+            raise TypeError(
+                "params must be an ordered iterable (a list), not a set: the order must be stable"
+            )
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
@@ -138,7 +140,9 @@ class Optimizer:
                 raise ValueError(f"betas must be a pair (beta1, beta2){where}, got {betas!r}")
             for position, beta in enumerate(betas):
                 if not isinstance(beta, numbers.Real) or isinstance(beta, bool) or not 0.0 <= beta < 1.0:
-                    raise ValueError(f"invalid beta at index {position}: {beta!r}{where}; it must be in [0, 1)")
+                    raise ValueError(
+                        f"invalid beta at index {position}: {beta!r}{where}; it must be in [0, 1)"
+                    )
 
     # -- the update ------------------------------------------------------------------
 
@@ -190,16 +194,16 @@ class Optimizer:
                 data = param._data
                 if grad.shape != data.shape:
                     raise ValueError(
-                        f"gradient of shape {grad.shape} for {_describe(param, where)}; "
-                        "they must match"
+                        f"gradient of shape {grad.shape} for {_describe(param, where)}; they must match"
                     )
                 if grad.dtype != data.dtype:
                     raise TypeError(
-                        f"gradient of dtype {grad.dtype} for {_describe(param, where)}; "
-                        "they must match"
+                        f"gradient of dtype {grad.dtype} for {_describe(param, where)}; they must match"
                     )
                 for key, value in self.state.get(param, {}).items():
-                    if isinstance(value, np.ndarray) and (value.shape != data.shape or value.dtype != data.dtype):
+                    if isinstance(value, np.ndarray) and (
+                        value.shape != data.shape or value.dtype != data.dtype
+                    ):
                         raise ValueError(
                             f"optimizer state {key!r} has shape {value.shape} and dtype {value.dtype}, "
                             f"but {_describe(param, where)} (was its data replaced?)"
@@ -211,7 +215,9 @@ class Optimizer:
         """The state of a parameter before its first update."""
         return {}
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not define an update")
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -279,7 +285,11 @@ class Optimizer:
         >>> opt = optim.Adam([w]); opt.load_state_dict(saved); opt.param_groups[0]["lr"]
         0.1
         """
-        if not isinstance(state_dict, Mapping) or "state" not in state_dict or "param_groups" not in state_dict:
+        if (
+            not isinstance(state_dict, Mapping)
+            or "state" not in state_dict
+            or "param_groups" not in state_dict
+        ):
             raise ValueError("an optimizer state dict must be a dict with 'state' and 'param_groups' entries")
         saved_groups = list(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
@@ -312,7 +322,9 @@ class Optimizer:
         new_state: dict[Tensor, dict[str, Any]] = {}
         for saved_index, saved_state in state_dict["state"].items():
             if int(saved_index) not in by_index:
-                raise ValueError(f"the state dict has state for parameter index {saved_index}, which no group lists")
+                raise ValueError(
+                    f"the state dict has state for parameter index {saved_index}, which no group lists"
+                )
             param, where = by_index[int(saved_index)]
             new_state[param] = self._checked_state(saved_state, param, group_of[id(param)], where)
         self.param_groups[:] = new_groups

@@ -106,7 +106,9 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(param._data)
         return state
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         momentum = float(group["momentum"])
         # Settings switched on after earlier steps start their buffers at zero.
         if momentum > 0 and "momentum_buffer" not in state:

@@ -59,7 +59,10 @@ def test_batches_in_order():
 def test_drop_last_and_len():
     ds, _, _ = _dataset(10)
     assert len(DataLoader(ds, batch_size=4, drop_last=True)) == 2
-    assert [b[1].tolist() for b in DataLoader(ds, batch_size=4, drop_last=True)] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert [b[1].tolist() for b in DataLoader(ds, batch_size=4, drop_last=True)] == [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+    ]
     assert len(DataLoader(ds, batch_size=5, drop_last=True)) == 2
     assert len(DataLoader(ds, batch_size=5)) == 2
     assert len(DataLoader(ds)) == 10

@@ -68,7 +68,11 @@ def _assert_same(ours, expected):
 )
 def test_sgd_by_hand(float64, hyper):
     lr, mu = hyper["lr"], hyper.get("momentum", 0.0)
-    tau, wd, nesterov = hyper.get("dampening", 0.0), hyper.get("weight_decay", 0.0), hyper.get("nesterov", False)
+    tau, wd, nesterov = (
+        hyper.get("dampening", 0.0),
+        hyper.get("weight_decay", 0.0),
+        hyper.get("nesterov", False),
+    )
 
     def update(theta, g, t, state):
         g = g + wd * theta
@@ -111,7 +115,9 @@ def test_adam_amsgrad_differs_from_adam(float64):
     assert _run(optim.Adam, **hyper) != _run(optim.Adam, amsgrad=True, **hyper)
 
 
-@pytest.mark.parametrize("hyper", [dict(lr=0.1), dict(lr=0.1, weight_decay=0.5), dict(lr=0.1, weight_decay=0.5, amsgrad=True)])
+@pytest.mark.parametrize(
+    "hyper", [dict(lr=0.1), dict(lr=0.1, weight_decay=0.5), dict(lr=0.1, weight_decay=0.5, amsgrad=True)]
+)
 def test_adamw_by_hand(float64, hyper):
     lr, b1, b2, eps = hyper["lr"], 0.9, 0.999, 1e-8
     wd, amsgrad = hyper.get("weight_decay", 1e-2), hyper.get("amsgrad", False)
@@ -144,7 +150,11 @@ def test_adamw_default_weight_decay_is_decoupled(float64):
 )
 def test_rmsprop_by_hand(float64, hyper):
     lr, alpha, eps = hyper["lr"], hyper.get("alpha", 0.99), hyper.get("eps", 1e-8)
-    wd, mu, centered = hyper.get("weight_decay", 0.0), hyper.get("momentum", 0.0), hyper.get("centered", False)
+    wd, mu, centered = (
+        hyper.get("weight_decay", 0.0),
+        hyper.get("momentum", 0.0),
+        hyper.get("centered", False),
+    )
 
     def update(theta, g, t, state):
         g = g + wd * theta
@@ -186,9 +196,13 @@ def test_adagrad_by_hand(float64, hyper):
 def test_defaults_are_pytorchs():
     p = [al.zeros(1, requires_grad=True)]
     assert optim.SGD(p).defaults == dict(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False)
-    assert optim.Adam(p).defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)
+    assert optim.Adam(p).defaults == dict(
+        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False
+    )
     assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
-    assert optim.RMSprop(p).defaults == dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)
+    assert optim.RMSprop(p).defaults == dict(
+        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False
+    )
     assert optim.Adagrad(p).defaults == dict(
         lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10
     )
@@ -238,7 +252,9 @@ def test_trajectory_matches_torch(name, hyper, dtype):
         ((torch.tensor(x) @ tw + tb).tanh() ** 2).sum().backward()
         ours.step()
         theirs.step()
-    tol = dict(rtol=1e-12, atol=1e-13) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-4)  # float32 rounding compounds over 20 steps
+    tol = (
+        dict(rtol=1e-12, atol=1e-13) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-4)
+    )  # float32 rounding compounds over 20 steps
     np.testing.assert_allclose(w.data, tw.detach().numpy(), **tol)
     np.testing.assert_allclose(b.data, tb.detach().numpy(), **tol)
     assert w.dtype == dtype and b.dtype == dtype
@@ -253,7 +269,9 @@ def test_trajectory_matches_torch(name, hyper, dtype):
 
 
 def _params(*shapes, dtype=np.float32):
-    return [al.tensor(np.arange(1, 1 + np.prod(s), dtype=dtype).reshape(s), requires_grad=True) for s in shapes]
+    return [
+        al.tensor(np.arange(1, 1 + np.prod(s), dtype=dtype).reshape(s), requires_grad=True) for s in shapes
+    ]
 
 
 def _set_grads(params, scale=1.0):
@@ -420,9 +438,11 @@ def test_error_names_the_parameter():
 @pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
 def test_failed_step_changes_nothing(name):
     a, b, c = _params((2,), (3,), (2, 2))
-    opt = getattr(optim, name)([a, b, c], lr=0.1, momentum=0.9) if name in ("SGD", "RMSprop") else getattr(
-        optim, name
-    )([a, b, c], lr=0.1)
+    opt = (
+        getattr(optim, name)([a, b, c], lr=0.1, momentum=0.9)
+        if name in ("SGD", "RMSprop")
+        else getattr(optim, name)([a, b, c], lr=0.1)
+    )
     _set_grads([a, b, c])
     opt.step()
     before = [p.data.copy() for p in (a, b, c)]
@@ -595,28 +615,23 @@ def _spy(values):
     return np.asarray(values, dtype=np.float32).view(_DtypeSpy)
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: sgd_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), lr=0.1, momentum=0.9,
-                           dampening=0.1, weight_decay=0.01, nesterov=False),
-        lambda: sgd_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), lr=0.1, momentum=0.9,
-                           dampening=0.0, weight_decay=0.01, nesterov=True),
-        lambda: adam_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), _spy([0.3, 0.1]),
-                            step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=False),
-        lambda: adam_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), None,
-                            step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=True),
-        lambda: rmsprop_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), _spy([0.1, 0.2]), _spy([0.1, 0]),
-                               lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.01, momentum=0.9),
-        lambda: rmsprop_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]), None, None,
-                               lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0),
-        lambda: adagrad_update(_spy([1, 2]), _spy([0.5, -1]), _spy([0.1, 0.2]),
-                               step=3, lr=0.01, lr_decay=0.1, weight_decay=0.01, eps=1e-10),
-    ],
-)
-def test_update_functions_compute_in_float32(call):
+# (update function, which state slots hold arrays (False: None), hyper-parameters)
+FLOAT32_CASES = [
+    (sgd_update, (True,), dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01, nesterov=False)),
+    (sgd_update, (True,), dict(lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.01, nesterov=True)),
+    (adam_update, (True, True, True), dict(step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=False)),
+    (adam_update, (True, True, False), dict(step=3, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, decoupled=True)),
+    (rmsprop_update, (True, True, True), dict(lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.01, momentum=0.9)),
+    (rmsprop_update, (True, False, False), dict(lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0)),
+    (adagrad_update, (True,), dict(step=3, lr=0.01, lr_decay=0.1, weight_decay=0.01, eps=1e-10)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("update, slots, hyper", FLOAT32_CASES)
+def test_update_functions_compute_in_float32(update, slots, hyper):
+    state = [_spy([0.1, 0.2]) if present else None for present in slots]
     _DtypeSpy.results = []
-    call()
+    update(_spy([1.0, 2.0]), _spy([0.5, -1.0]), *state, **hyper)
     assert len(_DtypeSpy.results) >= 5
     assert {dtype for _, dtype in _DtypeSpy.results} == {np.dtype(np.float32)}, _DtypeSpy.results
 
@@ -648,7 +663,9 @@ def test_state_dict_keys_match_torch(name, hyper):
     for index, state in mine["state"].items():
         assert set(state) == set(reference["state"][index])
         for key, value in state.items():
-            np.testing.assert_allclose(np.asarray(value, dtype=np.float64), reference["state"][index][key].numpy(), rtol=1e-6)
+            np.testing.assert_allclose(
+                np.asarray(value, dtype=np.float64), reference["state"][index][key].numpy(), rtol=1e-6
+            )
     for group, torch_group in zip(mine["param_groups"], reference["param_groups"]):
         assert group["params"] == torch_group["params"]
         for key, value in group.items():

@@ -40,7 +40,9 @@ def test_readme_training_loop_runs(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "module", [optim, optimizer, sgd, adam, rmsprop, adagrad, lr_scheduler, data, serialization], ids=lambda m: m.__name__
+    "module",
+    [optim, optimizer, sgd, adam, rmsprop, adagrad, lr_scheduler, data, serialization],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module, tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.mkdtemp", lambda: str(tmp_path))

@@ -47,7 +47,14 @@ def test_nested_state_round_trips_with_python_types(tmp_path):
     state = {
         "state": {0: {"step": 3, "exp_avg": np.ones((2, 2), np.float32)}, 2: {"step": 1, "flag": True}},
         "param_groups": [
-            {"lr": 0.1, "betas": (0.9, 0.999), "amsgrad": False, "name": "encoder", "extra": None, "params": [0, 1]},
+            {
+                "lr": 0.1,
+                "betas": (0.9, 0.999),
+                "amsgrad": False,
+                "name": "encoder",
+                "extra": None,
+                "params": [0, 1],
+            },
             {"lr": 1e-3, "betas": (0.5, 0.6), "amsgrad": True, "name": "head", "extra": [], "params": [2]},
         ],
         "empty": {},
