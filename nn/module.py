@@ -374,7 +374,8 @@ class Module:
                 continue
             if set_to_none:
                 param._grad = None
-            elif grad.grad_fn is None and grad._data.flags.writeable:
+            elif grad.grad_fn is None:
+                _declare_write(grad)
                 grad._data[...] = 0
             else:
                 param._grad = Tensor._make(np.zeros_like(grad._data), None)

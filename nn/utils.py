@@ -9,16 +9,15 @@ import numpy as np
 
 from autograd_lite import Tensor
 
-from .module import Module
+from .module import Module, _declare_write
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "grad_norms"]
 
 
-def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
+def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    return [p._grad._data for p in parameters if p._grad is not None]
-
+    return [p._grad for p in parameters if p._grad is not None]
 
 def _raw_norm(array: np.ndarray, norm_type: float) -> float:
     flat = array.ravel()
@@ -79,7 +78,7 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
-    total = _combine([_norm(g, norm_type) for g in grads], norm_type)
+    total = _combine([_norm(g._data, norm_type) for g in grads], norm_type)
     dtype = grads[0].dtype
     if not math.isfinite(total):
         if error_if_nonfinite:
@@ -91,7 +90,8 @@ def clip_grad_norm_(
     coefficient = float(max_norm) / (total + 1e-6)
     if coefficient < 1.0:
         for grad in grads:
-            grad *= coefficient
+            _declare_write(grad)
+            grad._data *= coefficient
     return Tensor(np.array(total, dtype=dtype))
 
 
@@ -107,7 +107,8 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     if clip_value < 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")
     for grad in _grads(parameters):
-        np.clip(grad, -clip_value, clip_value, out=grad)
+        _declare_write(grad)
+        np.clip(grad._data, -clip_value, clip_value, out=grad._data)
 
 
 def grad_norms(module: Module) -> dict[str, float | None]:

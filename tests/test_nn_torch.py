@@ -220,10 +220,13 @@ def test_training_gives_the_same_losses_as_torch(make_optimizers):
         np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), rtol=1e-3, atol=1e-4, err_msg=key)
 
 
-def test_linear_init_distribution_matches_torch_bounds():
-    ours, theirs = nn.Linear(50, 40), torch.nn.Linear(50, 40)
+def test_linear_init_distribution_matches_torch():
+    torch.manual_seed(0)
+    ours, theirs = nn.Linear(500, 400), torch.nn.Linear(500, 400)
+    bound = 1 / np.sqrt(500)
     for key in ("weight", "bias"):
         mine, reference = ours.state_dict()[key], theirs.state_dict()[key].numpy()
-        bound = 1 / np.sqrt(50)
         assert np.abs(mine).max() <= bound and np.abs(reference).max() <= bound
-        assert mine.std() == pytest.approx(reference.std(), rel=0.25)
+        assert mine.dtype == reference.dtype
+    # 200,000 draws each: the standard deviations agree to well under 1%
+    assert ours.weight.numpy().std() == pytest.approx(theirs.weight.detach().numpy().std(), rel=0.01)
