@@ -309,6 +309,10 @@ class Optimizer:
                     f"but {len(group['params'])} in the optimizer"
                 )
             for position, (saved_index, param) in enumerate(zip(saved_params, group["params"])):
+                if int(saved_index) in by_index:
+                    raise ValueError(
+                        f"parameter index {saved_index} appears twice in the state dict's param groups"
+                    )
                 by_index[int(saved_index)] = (param, f"parameter {position} of param group {group_index}")
             new_group = {key: value for key, value in saved.items() if key != "params"}
             for key, value in self.defaults.items():
@@ -318,6 +322,10 @@ class Optimizer:
             new_group["params"] = group["params"]
             self._check_group(new_group, group_index)
             new_groups.append(new_group)
+        if not isinstance(state_dict["state"], Mapping):
+            raise ValueError(
+                f"the state dict's 'state' must be a dict, got {type(state_dict['state']).__name__}"
+            )
         group_of = {id(p): g for g in new_groups for p in g["params"]}
         new_state: dict[Tensor, dict[str, Any]] = {}
         for saved_index, saved_state in state_dict["state"].items():

@@ -569,6 +569,8 @@ def test_load_state_dict_checks_everything_before_changing_anything():
         (broken(lambda s: s["state"][0].pop("exp_avg_sq")), "exp_avg_sq"),
         (broken(lambda s: s["state"].update({7: {}})), "index 7"),
         (broken(lambda s: s["param_groups"][0].update(lr=-1.0)), "lr: -1.0"),
+        (broken(lambda s: s["param_groups"][0].update(params=[1, 1])), "appears twice"),
+        (broken(lambda s: s.update(state=[])), "'state' must be a dict"),
         ({"state": {}}, "param_groups"),
     ]
     for state, match in cases:
@@ -670,3 +672,21 @@ def test_state_dict_keys_match_torch(name, hyper):
         assert group["params"] == torch_group["params"]
         for key, value in group.items():
             assert torch_group[key] == value, key
+
+
+def test_a_torch_optimizer_state_dict_loads_and_training_continues_alike():
+    torch = pytest.importorskip("torch")
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    theirs = torch.optim.Adam([tw], lr=0.1, amsgrad=True)
+    tw.grad = torch.tensor([0.5, -1.0])
+    theirs.step()
+    w = al.tensor(tw.detach().numpy().copy(), requires_grad=True)
+    ours = optim.Adam([w])
+    ours.load_state_dict(theirs.state_dict())
+    assert ours.param_groups[0]["lr"] == 0.1 and ours.state[w]["step"] == 1
+    for g in ([0.3, 0.2], [-0.1, 0.4], [0.2, -0.5]):
+        tw.grad = torch.tensor(g)
+        w.grad = al.tensor(g)
+        theirs.step()
+        ours.step()
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-6)
