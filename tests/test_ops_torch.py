@@ -101,3 +101,41 @@ def test_scalar_base_pow_matches_torch():
     (0.0**x + 3.0**x).sum().backward()
     (0.0**t + 3.0**t).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+
+
+@pytest.mark.parametrize("spec", OPS, ids=repr)
+@settings(max_examples=8)
+@given(data=st.data())
+def test_second_order_matches_torch(spec, data):
+    """d/dx <v, d out/dx . u> through create_graph, against torch's double backward."""
+    case = spec.draw(data)
+    assume(torch_index_supported(case))
+    assume(case.kwargs.get("axis", None) != ())
+    rng = np.random.default_rng(7)
+
+    ours = [al.tensor(a, requires_grad=True) for a in case.arrays]
+    theirs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in case.arrays]
+    out = spec.fn(*ours, **case.kwargs)
+    expected = spec.torch_fn(*theirs, **case.kwargs)
+    upstream = rng.uniform(-1, 1, out.shape)
+    firsts = al.grad(out, ours, grad_outputs=al.tensor(upstream), create_graph=True)
+    torch_firsts = torch.autograd.grad(expected, theirs, torch.from_numpy(upstream), create_graph=True)
+    directions = [rng.uniform(-1, 1, t.shape) for t in ours]
+    total = sum(((g * al.tensor(d)).sum() for g, d in zip(firsts, directions)), al.tensor(0.0))
+    torch_total = sum((g * torch.from_numpy(d)).sum() for g, d in zip(torch_firsts, directions))
+    torch_seconds = (
+        torch.autograd.grad(torch_total, theirs, allow_unused=True)
+        if torch_total.requires_grad
+        else (None,) * len(theirs)
+    )
+    if total.requires_grad:
+        seconds = al.grad(total, ours, allow_unused=True)
+    else:  # a first derivative that does not depend on the inputs (linear ops, masks)
+        seconds = (None,) * len(ours)
+    for mine, reference in zip(seconds, torch_seconds):
+        mine = np.zeros(0) if mine is None else mine.numpy()
+        reference = np.zeros(0) if reference is None else reference.numpy(force=True)
+        if mine.size == 0 or reference.size == 0:  # unused on one side means zero there
+            assert not np.any(mine) and not np.any(reference)
+            continue
+        np.testing.assert_allclose(mine, reference, rtol=1e-9, atol=1e-12)
