@@ -186,7 +186,8 @@ def run_backward(
                     g = Tensor._make(np.asarray(g), None)
                 if g.shape != data.shape:
                     g = _fit_shape(g, data.shape, node, tensor)
-                if g.dtype != data.dtype:
+                dtype = g.dtype
+                if dtype is not data.dtype and dtype != data.dtype:
                     g = g.astype(data.dtype)
                 fn = tensor.grad_fn
                 if fn is None:

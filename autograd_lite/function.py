@@ -215,11 +215,10 @@ class Op(Function):
             ctx.retained = None
             saved = ctx.saved
             if saved:
-                for position, value in enumerate(saved):
+                for value in saved:
                     if value is result:
-                        ctx.out_index = position
-                        if value is not out:
-                            ctx.saved = saved[:position] + (out,) + saved[position + 1 :]
+                        _note_saved_output(ctx, saved, result, out)
+                        break
                 inplace.guard_op(ctx, args)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
@@ -259,6 +258,15 @@ class Op(Function):
                 else:
                     converted.append(value)  # a constant such as a mask
         return tuple(converted)
+
+
+def _note_saved_output(ctx: Op, saved: tuple, result: Any, out: np.ndarray) -> None:
+    """Record where `forward` saved its own result (the node's output) in `saved`."""
+    for position, value in enumerate(saved):
+        if value is result:
+            ctx.out_index = position
+            if value is not out:
+                ctx.saved = saved[:position] + (out,) + saved[position + 1 :]
 
 
 _new_object = object.__new__

@@ -70,9 +70,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad = True
 
-    @classmethod
-    def _make(cls, data: np.ndarray, grad_fn: Any) -> Tensor:
-        """Wrap an op's result without any checks (the hot path)."""
+    @staticmethod
+    def _make(data: np.ndarray, grad_fn: Any) -> Tensor:
+        """Wrap an op's result without any checks (the hot path; a staticmethod, as binding
+        a classmethod on every call costs time)."""
         tensor = _new_tensor(Tensor)
         tensor._data = data
         tensor._requires_grad = grad_fn is not None
