@@ -75,6 +75,8 @@ def clip_grad_norm_(
     norm_type = float(norm_type)
     if not norm_type > 0:
         raise ValueError(f"norm_type must be positive, got {norm_type}")
+    if not float(max_norm) >= 0:
+        raise ValueError(f"max_norm must be non-negative, got {max_norm}")
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
@@ -86,13 +88,19 @@ def clip_grad_norm_(
                 f"the total norm of order {norm_type} of the gradients is {total}, so they cannot "
                 "be clipped; set error_if_nonfinite=False to leave them unchanged"
             )
-        return Tensor(np.array(total, dtype=dtype))
+        return _total_tensor(total, dtype)
     coefficient = float(max_norm) / (total + 1e-6)
     if coefficient < 1.0:
         for grad in grads:
             _declare_write(grad)
             grad._data *= coefficient
-    return Tensor(np.array(total, dtype=dtype))
+    return _total_tensor(total, dtype)
+
+
+def _total_tensor(total: float, dtype: np.dtype) -> Tensor:
+    # In the gradients' dtype, as PyTorch; a norm beyond float32's range reads inf.
+    with np.errstate(over="ignore"):
+        return Tensor(np.array(total, dtype=dtype))
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:

@@ -130,6 +130,8 @@ def test_clip_grad_norm_other_norms_and_skips():
     assert nn.utils.clip_grad_norm_(params, 100.0, norm_type=math.inf).item() == 7.0
     assert nn.utils.clip_grad_norm_(params, 100.0, norm_type=1).item() == pytest.approx(10.0)
     assert nn.utils.clip_grad_norm_([nn.Parameter([1.0])], 1.0).item() == 0.0
+    with pytest.raises(ValueError, match="max_norm"):
+        nn.utils.clip_grad_norm_(params, -1.0)
     single = with_grads([6.0, 8.0])[0]
     assert nn.utils.clip_grad_norm_(single, 5.0).item() == pytest.approx(10.0)  # a lone tensor
     np.testing.assert_allclose(single.grad.numpy(), [3.0, 4.0], rtol=1e-5)
