@@ -39,11 +39,7 @@ def _tree_changed() -> None:
 def _declare_write(tensor: Tensor) -> None:
     """Announce an in-place write to `tensor.data`: it becomes writable even while a graph
     holds it, and a backward through that graph then raises instead of using new values."""
-    bump = getattr(tensor, "_bump_version", None)
-    if bump is not None:
-        bump()
-    else:
-        tensor._version += 1
+    tensor._bump_version()
 
 
 class IncompatibleKeys(NamedTuple):

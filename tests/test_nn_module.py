@@ -241,3 +241,20 @@ def test_double_converts_parameters_and_buffers():
     assert all(p.dtype == np.float64 for p in model.parameters())
     assert model[1].running_mean.dtype == np.float64
     assert model[1].num_batches_tracked.dtype == np.int64
+
+
+def test_in_place_writes_while_a_graph_holds_the_arrays():
+    model = nn.Linear(3, 2)
+    loss = model(al.ones((1, 3))).sum()  # the graph holds the weight (read-only meanwhile)
+    model.load_state_dict(nn.Linear(3, 2).state_dict())  # still allowed ...
+    with pytest.raises(RuntimeError, match="modified after the forward"):
+        loss.backward()  # ... but that graph now refuses to give a stale gradient
+    loss = model(al.ones((1, 3))).sum()
+    nn.init.zeros_(model.bias)
+    with pytest.raises(RuntimeError, match="modified after the forward"):
+        loss.backward()
+    bn = nn.BatchNorm1d(2)
+    product = (bn(al.randn(4, 2, requires_grad=True)) * bn.running_mean).sum()
+    bn(al.randn(4, 2))  # updates the running mean that `product` saved
+    with pytest.raises(RuntimeError, match="modified after the forward"):
+        product.backward()
