@@ -250,7 +250,7 @@ def test_in_place_writes_while_a_graph_holds_the_arrays():
     with pytest.raises(RuntimeError, match="modified after the forward"):
         loss.backward()  # ... but that graph now refuses to give a stale gradient
     loss = model(al.ones((1, 3))).sum()
-    nn.init.zeros_(model.bias)
+    nn.init.zeros_(model.weight)
     with pytest.raises(RuntimeError, match="modified after the forward"):
         loss.backward()
     bn = nn.BatchNorm1d(2)
