@@ -272,7 +272,7 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
 
 
 class ELU(Op):
-    """x if x > 0 else alpha * (exp(x) - 1);  d/dx = grad if x > 0 else grad * (out + alpha)"""
+    """x if x > 0 else alpha * (exp(x) - 1);  d/dx = grad if x > 0 else grad * alpha * exp(x)"""
 
     __slots__ = ()
     name = "elu"
@@ -280,14 +280,15 @@ class ELU(Op):
     @staticmethod
     def forward(ctx, x, alpha):
         positive = x > 0
-        out = np.where(positive, x, alpha * np.expm1(np.minimum(x, 0)))
-        ctx.save_for_backward(positive, out, alpha)
-        return out
+        ctx.save_for_backward(positive, x, alpha)
+        return np.where(positive, x, alpha * np.expm1(np.minimum(x, 0)))
 
     @staticmethod
     def backward(ctx, grad):
-        positive, out, alpha = ctx.saved_tensors
-        return np.where(positive, grad, grad * (out + alpha)), None
+        positive, x, alpha = ctx.saved_tensors
+        # alpha * exp(x), not out + alpha (which cancels to 0 for very negative x); the
+        # exponent is 0 where x > 0 so that exp never overflows in the unused branch.
+        return np.where(positive, grad, grad * (alpha * np.exp(np.where(positive, 0.0, x)))), None
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:

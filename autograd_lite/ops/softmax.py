@@ -10,7 +10,6 @@ from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
 from ._common import as_tensor, cast, normalize_axis
-from .reduce import stable_logsumexp
 
 
 class Softmax(Op):
@@ -43,7 +42,12 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
-        out = x - stable_logsumexp(x, (axis,))
+        # (x - max) - log(sum(exp(x - max))): subtracting the shift first keeps exp() finite
+        # and log-probabilities near 0 exact (no cancellation against a large shift). A row
+        # of -inf is shifted by 0, as in logsumexp.
+        shift = x.max(axis=axis, keepdims=True)
+        shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         return out
 
