@@ -101,6 +101,8 @@ class Tensor:
         if isinstance(value, Tensor):
             value = value._data
         value = np.asarray(value)
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"cannot assign data of dtype {value.dtype}; expected real numbers or bools")
         if self._requires_grad and value.dtype.kind != "f":
             raise TypeError(
                 f"cannot assign an array of dtype {value.dtype} to the data of a tensor that "
@@ -552,9 +554,9 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         raise TypeError(
             f"cannot make a tensor from {type(data).__name__} data: {error}"
         ) from None
-    if array.dtype == object or array.dtype.kind in "USV":
+    if array.dtype.kind not in "biuf":
         raise TypeError(
-            f"cannot make a tensor from data of dtype {array.dtype}; expected numbers"
+            f"cannot make a tensor from data of dtype {array.dtype}; expected real numbers or bools"
         )
     return array
 

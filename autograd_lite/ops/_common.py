@@ -17,6 +17,9 @@ def as_tensor(value: Any) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            # Complex or text arrays would be cast silently by promotion: refuse them here.
+            raise TypeError(f"cannot use an array of dtype {value.dtype} as an operand; expected real numbers or bools")
         return Tensor._make(value, None)
     return Tensor(value)
 

@@ -226,16 +226,28 @@ class AsType(Op):
 def astype(x: Any, dtype: Any) -> Tensor:
     """A copy of `x` in `dtype`; gradients flow between floating dtypes."""
     x = as_tensor(x)
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"astype expects a NumPy dtype, got {dtype!r}") from None
+    if dtype.kind not in "biuf":
+        raise TypeError(f"cannot cast a tensor to dtype {dtype}; expected a real number or bool dtype")
     if x._requires_grad and dtype.kind != "f":
         return Tensor._make(x._data.astype(dtype), None)
     return AsType.apply(x, dtype)
 
 
+def _comparable(value: Any) -> Any:
+    """A real scalar as is; anything else through the Tensor constructor's checks."""
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return value
+    return as_tensor(value)._data
+
+
 def compare(ufunc: Callable, a: Any, b: Any) -> Tensor:
     """A comparison ufunc on tensors' data: a bool Tensor with no gradient."""
-    a_data = a._data if isinstance(a, Tensor) else a
-    b_data = b._data if isinstance(b, Tensor) else b
+    a_data = a._data if isinstance(a, Tensor) else _comparable(a)
+    b_data = b._data if isinstance(b, Tensor) else _comparable(b)
     try:
         result = ufunc(a_data, b_data)
     except ValueError as error:

@@ -384,6 +384,9 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - Nu
     x = as_tensor(x)
     low = min.item() if isinstance(min, Tensor) else min
     high = max.item() if isinstance(max, Tensor) else max
+    for name, bound in (("min", low), ("max", high)):
+        if bound is not None and (isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (int, float, np.number))):
+            raise TypeError(f"clip's {name} must be a real number, a one-element tensor or None, got {bound!r}")
     return Clip.apply(x, low, high)
 
 

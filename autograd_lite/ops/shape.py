@@ -144,7 +144,10 @@ class BroadcastTo(Op):
 def broadcast_to(x: Any, shape: Any) -> Tensor:
     """`x` repeated along new or size-1 axes to `shape` (a read-only view)."""
     x = as_tensor(x)
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"broadcast_to expects a shape (an int or a tuple of ints), got {shape!r}")
+    shape = _shape_argument((tuple(shape),))
     try:
         np.broadcast_shapes(x._data.shape, shape)
         if np.broadcast_shapes(x._data.shape, shape) != shape:
