@@ -302,3 +302,21 @@ def test_gelu_only_tanh_and_softplus_threshold():
         nn.GELU("none")
     big = al.tensor([30.0, 1.0])
     np.testing.assert_allclose(nn.Softplus(beta=2.0, threshold=10.0)(big).numpy(), [30.0, np.log1p(np.exp(2.0)) / 2], rtol=1e-6)
+
+
+def test_gradcheck_through_a_whole_model_and_loss(float64):
+    model = nn.Sequential(
+        nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Dropout(0.2), nn.Linear(6, 5), nn.GELU(),
+        nn.Flatten(), nn.Identity(), nn.Linear(5, 3),
+    )  # fmt: skip
+    loss_fn = nn.CrossEntropyLoss()
+    labels = np.array([0, 2, 1, 1, 0])
+    params = list(model.parameters())
+
+    def loss(x, *_):
+        al.manual_seed(5)  # the same dropout mask on every evaluation
+        return loss_fn(model(x), labels)
+
+    assert al.gradcheck(loss, (randn(5, 4), *params))
+    model.eval()
+    assert al.gradcheck(loss, (randn(5, 4), *params))
