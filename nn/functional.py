@@ -157,7 +157,8 @@ def batch_norm(
             rv *= 1.0 - momentum
             rv += momentum * unbiased_var
     else:
-        # Fresh arrays (never views of the buffers) so the graph holds no buffer memory.
+        # Fresh arrays rather than the buffers: the graph saves nothing that a later
+        # running-statistics update would change under it.
         inv_std = (1.0 / np.sqrt(running_var._data + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
         shift = (running_mean._data.reshape(stat_shape) * inv_std).astype(x.dtype, copy=False)
         out = x * inv_std - shift
