@@ -121,3 +121,20 @@ class ModuleList(Module):
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(); iterate over it in your own forward")
+
+    def __repr__(self) -> str:
+        # As PyTorch: a run of children that print alike is one line, "(0-2): 3 x Linear(...)".
+        texts = [repr(module).replace("\n", "\n  ") for module in self._modules.values()]
+        if not texts:
+            return "ModuleList()"
+        lines = []
+        start = 0
+        for end in range(1, len(texts) + 1):
+            if end == len(texts) or texts[end] != texts[start]:
+                count = end - start
+                if count == 1:
+                    lines.append(f"({start}): {texts[start]}")
+                else:
+                    lines.append(f"({start}-{end - 1}): {count} x {texts[start]}")
+                start = end
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"

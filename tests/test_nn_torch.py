@@ -141,6 +141,14 @@ def test_state_dict_keys_and_repr_equal_torch():
     assert repr(ours) == repr(theirs)
 
 
+def test_module_list_repr_groups_repeats_like_torch():
+    def build(lib):
+        return lib.ModuleList([lib.Linear(2, 2) for _ in range(3)] + [lib.ReLU(), lib.Linear(2, 2), lib.Tanh(), lib.Tanh()])
+
+    assert repr(build(nn)) == repr(build(torch.nn))
+    assert repr(nn.ModuleList()) == repr(torch.nn.ModuleList())
+
+
 def test_state_dict_loads_into_torch_unchanged_and_back():
     ours, theirs = _pair()
     x = _rng().normal(size=(7, 5)).astype(np.float32)
