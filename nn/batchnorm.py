@@ -39,7 +39,11 @@ class BatchNorm1d(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features <= 0:
+        if (
+            isinstance(num_features, bool)
+            or not isinstance(num_features, (int, np.integer))
+            or num_features <= 0
+        ):
             raise ValueError(f"BatchNorm1d: num_features must be a positive int, got {num_features!r}")
         self.num_features = int(num_features)
         self.eps = eps

@@ -136,13 +136,22 @@ def batch_norm(
     channels = shape[1]
     axes = (0,) if len(shape) == 2 else (0, 2)
     stat_shape = (1, channels) if len(shape) == 2 else (1, channels, 1)
-    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+    for name, value in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if value is not None and value.shape != (channels,):
-            raise ValueError(f"batch_norm: {name} has shape {value.shape}, expected ({channels},) for input {shape}")
+            raise ValueError(
+                f"batch_norm: {name} has shape {value.shape}, expected ({channels},) for input {shape}"
+            )
     if training or running_mean is None or running_var is None:
         count = x._data.size // channels
         if training and count <= 1:
-            raise ValueError(f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}")
+            raise ValueError(
+                f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}"
+            )
         mean = x.mean(axis=axes, keepdims=True)
         var = x.var(axis=axes, keepdims=True)
         out = (x - mean) / (var + eps).sqrt()
@@ -395,7 +404,9 @@ def binary_cross_entropy_with_logits(
 # -- classification over C classes ---------------------------------------------
 
 
-def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
+def _class_targets(
+    name: str, input: Tensor, target: Any, ignore_index: int
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Check (N, C) input and (N,) integer labels in [0, C) or ignore_index.
 
     Returns the labels with ignored ones replaced by 0 and the mask of kept rows
@@ -430,7 +441,9 @@ def _class_targets(name: str, input: Tensor, target: Any, ignore_index: int) -> 
     return np.where(kept, labels, 0), kept
 
 
-def _row_weights(kept: np.ndarray | None, labels: np.ndarray, class_weight: np.ndarray | None, dtype: np.dtype) -> np.ndarray | None:
+def _row_weights(
+    kept: np.ndarray | None, labels: np.ndarray, class_weight: np.ndarray | None, dtype: np.dtype
+) -> np.ndarray | None:
     """Each row's weight: the weight of its class (1 without class weights) and 0 for
     ignored rows; None when every row weighs 1."""
     if class_weight is None:
@@ -559,13 +572,17 @@ def cross_entropy(
     input = _float_input(input)
     target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
     if target_dtype.kind == "f":
-        return _cross_entropy_probabilities(input, target, _class_weight("cross_entropy", weight, input), reduction)
+        return _cross_entropy_probabilities(
+            input, target, _class_weight("cross_entropy", weight, input), reduction
+        )
     labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
     class_weight = _class_weight("cross_entropy", weight, input)
     return CrossEntropy.apply(input, labels, kept=kept, class_weight=class_weight, reduction=reduction)
 
 
-def _cross_entropy_probabilities(input: Tensor, target: Any, class_weight: np.ndarray | None, reduction: str) -> Tensor:
+def _cross_entropy_probabilities(
+    input: Tensor, target: Any, class_weight: np.ndarray | None, reduction: str
+) -> Tensor:
     input, target = _operands("cross_entropy", input, target)
     if input.ndim != 2:
         raise ValueError(f"cross_entropy expects input of shape (N, C), got shape {input.shape}")

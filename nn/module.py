@@ -183,7 +183,9 @@ class Module:
         ['scale']
         """
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot register {type(param).__name__} as parameter '{name}' (nn.Parameter expected)")
+            raise TypeError(
+                f"cannot register {type(param).__name__} as parameter '{name}' (nn.Parameter expected)"
+            )
         self._register(0, name, param, explicit=True)
 
     def register_buffer(self, name: str, tensor: Any) -> None:
@@ -205,7 +207,9 @@ class Module:
         ['head']
         """
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"cannot add {type(module).__name__} as child module '{name}' (nn.Module expected)")
+            raise TypeError(
+                f"cannot add {type(module).__name__} as child module '{name}' (nn.Module expected)"
+            )
         self._register(2, name, module, explicit=True)
 
     # -- traversal ---------------------------------------------------------------
@@ -225,7 +229,11 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{key}" if name else key, child) for key, child in module._modules.items() if child is not None]
+            children = [
+                (f"{name}.{key}" if name else key, child)
+                for key, child in module._modules.items()
+                if child is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -416,7 +424,9 @@ class Module:
                 for name, value in registry.items():
                     if value is not None:
                         yield prefix + name, value
-            children = [(f"{prefix}{name}.", child) for name, child in module._modules.items() if child is not None]
+            children = [
+                (f"{prefix}{name}.", child) for name, child in module._modules.items() if child is not None
+            ]
             stack.extend(reversed(children))
 
     def state_dict(self) -> OrderedDict:
@@ -441,7 +451,9 @@ class Module:
         IncompatibleKeys(missing_keys=[], unexpected_keys=[])
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict expects a mapping of name -> array, got {type(state_dict).__name__}")
+            raise TypeError(
+                f"load_state_dict expects a mapping of name -> array, got {type(state_dict).__name__}"
+            )
         targets = OrderedDict(self._state_entries())
         missing = [name for name in targets if name not in state_dict]
         unexpected = [name for name in state_dict if name not in targets]
@@ -464,7 +476,9 @@ class Module:
             if missing:
                 problems.insert(0, "missing key(s): " + ", ".join(f"'{k}'" for k in missing))
             if unexpected:
-                problems.insert(1 if missing else 0, "unexpected key(s): " + ", ".join(f"'{k}'" for k in unexpected))
+                problems.insert(
+                    1 if missing else 0, "unexpected key(s): " + ", ".join(f"'{k}'" for k in unexpected)
+                )
         if problems:
             raise RuntimeError(
                 f"error(s) in loading state_dict for {type(self).__name__}; nothing was changed:\n\t"

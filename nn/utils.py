@@ -19,6 +19,7 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
         parameters = [parameters]
     return [p._grad for p in parameters if p._grad is not None]
 
+
 def _raw_norm(array: np.ndarray, norm_type: float) -> float:
     flat = array.ravel()
     if norm_type == 2.0:

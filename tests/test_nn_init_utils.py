@@ -31,7 +31,13 @@ def test_calculate_gain_table():
 def test_fills_are_in_place_keep_dtype_and_return_the_tensor():
     w = big(3, 4)
     array = w.data
-    for fill in (init.zeros_, init.ones_, lambda t: init.constant_(t, 2.5), init.xavier_uniform_, init.kaiming_normal_):
+    for fill in (
+        init.zeros_,
+        init.ones_,
+        lambda t: init.constant_(t, 2.5),
+        init.xavier_uniform_,
+        init.kaiming_normal_,
+    ):
         assert fill(w) is w
         assert w.data is array and w.dtype == np.float32
     init.constant_(w, 2.5)
@@ -49,8 +55,18 @@ def _fans(fan_out, fan_in):
 UNIFORM = [
     ("uniform", lambda t: init.uniform_(t, -0.3, 0.7), -0.3, 0.7),
     ("xavier_uniform", lambda t: init.xavier_uniform_(t, gain=2.0), None, 2.0 * math.sqrt(6 / (300 + 200))),
-    ("kaiming_uniform_relu", lambda t: init.kaiming_uniform_(t, nonlinearity="relu"), None, math.sqrt(2) * math.sqrt(3 / 200)),
-    ("kaiming_uniform_fan_out", lambda t: init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu"), None, math.sqrt(2) * math.sqrt(3 / 300)),
+    (
+        "kaiming_uniform_relu",
+        lambda t: init.kaiming_uniform_(t, nonlinearity="relu"),
+        None,
+        math.sqrt(2) * math.sqrt(3 / 200),
+    ),
+    (
+        "kaiming_uniform_fan_out",
+        lambda t: init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu"),
+        None,
+        math.sqrt(2) * math.sqrt(3 / 300),
+    ),
     ("kaiming_uniform_sqrt5", lambda t: init.kaiming_uniform_(t, a=math.sqrt(5)), None, 1 / math.sqrt(200)),
 ]
 
@@ -69,8 +85,18 @@ NORMAL = [
     ("normal", lambda t: init.normal_(t, 0.5, 0.2), 0.5, 0.2),
     ("xavier_normal", lambda t: init.xavier_normal_(t, gain=1.5), 0.0, 1.5 * math.sqrt(2 / 500)),
     ("kaiming_normal", lambda t: init.kaiming_normal_(t, nonlinearity="relu"), 0.0, math.sqrt(2 / 200)),
-    ("kaiming_normal_tanh_fan_out", lambda t: init.kaiming_normal_(t, mode="fan_out", nonlinearity="tanh"), 0.0, (5 / 3) / math.sqrt(300)),
-    ("kaiming_normal_leaky", lambda t: init.kaiming_normal_(t, a=0.1), 0.0, math.sqrt(2 / 1.01) / math.sqrt(200)),
+    (
+        "kaiming_normal_tanh_fan_out",
+        lambda t: init.kaiming_normal_(t, mode="fan_out", nonlinearity="tanh"),
+        0.0,
+        (5 / 3) / math.sqrt(300),
+    ),
+    (
+        "kaiming_normal_leaky",
+        lambda t: init.kaiming_normal_(t, a=0.1),
+        0.0,
+        math.sqrt(2 / 1.01) / math.sqrt(200),
+    ),
 ]
 
 
@@ -104,7 +130,9 @@ def test_init_errors_and_reproducibility():
 def with_grads(*grads):
     params = []
     for g in grads:
-        p = nn.Parameter(np.zeros(np.shape(g), dtype=np.asarray(g).dtype if isinstance(g, np.ndarray) else np.float32))
+        p = nn.Parameter(
+            np.zeros(np.shape(g), dtype=np.asarray(g).dtype if isinstance(g, np.ndarray) else np.float32)
+        )
         p.grad = al.tensor(np.asarray(g, dtype=p.dtype))
         params.append(p)
     return params
@@ -169,11 +197,15 @@ def test_clip_grad_value():
 
 def test_grad_norms_per_parameter():
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2), nn.Linear(2, 2))
-    assert nn.utils.grad_norms(model) == dict.fromkeys(["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"])
+    assert nn.utils.grad_norms(model) == dict.fromkeys(
+        ["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"]
+    )
     model[:3](al.randn(5, 3)).sum().backward()  # the last layer gets no gradient
     norms = nn.utils.grad_norms(model)
     assert list(norms) == ["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"]
     assert norms["3.weight"] is None and norms["3.bias"] is None
     for name, param in model[:3].named_parameters():
         assert norms[name] == pytest.approx(float(np.linalg.norm(param.grad.numpy())), rel=1e-5)
-    np.testing.assert_allclose(norms["2.bias"], math.sqrt(2 * 25), rtol=1e-6)  # each output's grad is 1 per row
+    np.testing.assert_allclose(
+        norms["2.bias"], math.sqrt(2 * 25), rtol=1e-6
+    )  # each output's grad is 1 per row

@@ -215,13 +215,17 @@ def test_batchnorm_state_dict_keys_and_options():
     assert list(plain.state_dict()) == [] and plain.weight is None
     x = np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32)
     for module in (plain, plain.eval()):  # always batch statistics without running stats
-        np.testing.assert_allclose(module(al.tensor(x)).numpy(), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            module(al.tensor(x)).numpy(), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-4, atol=1e-5
+        )
     cumulative = nn.BatchNorm1d(2, momentum=None)
     first, second = np.array([[0.0, 1.0], [2.0, 5.0]]), np.array([[4.0, 0.0], [8.0, 0.0]])
     cumulative(al.tensor(first))
     cumulative(al.tensor(second))
     np.testing.assert_allclose(cumulative.running_mean.numpy(), (first.mean(0) + second.mean(0)) / 2)
-    np.testing.assert_allclose(cumulative.running_var.numpy(), (first.var(0, ddof=1) + second.var(0, ddof=1)) / 2)
+    np.testing.assert_allclose(
+        cumulative.running_var.numpy(), (first.var(0, ddof=1) + second.var(0, ddof=1)) / 2
+    )
 
 
 def test_batchnorm_three_dimensional_input():
@@ -230,7 +234,9 @@ def test_batchnorm_three_dimensional_input():
     out = bn(al.tensor(x)).numpy()
     mean, var = x.mean((0, 2), keepdims=True), x.var((0, 2), keepdims=True)
     np.testing.assert_allclose(out, (x - mean) / np.sqrt(var + 1e-5), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(bn.running_var.numpy(), 0.9 + 0.1 * x.transpose(1, 0, 2).reshape(2, -1).var(1, ddof=1), rtol=1e-5)
+    np.testing.assert_allclose(
+        bn.running_var.numpy(), 0.9 + 0.1 * x.transpose(1, 0, 2).reshape(2, -1).var(1, ddof=1), rtol=1e-5
+    )
 
 
 def test_batchnorm_errors_change_nothing():
@@ -301,7 +307,9 @@ def test_gelu_only_tanh_and_softplus_threshold():
     with pytest.raises(ValueError, match="approximate"):
         nn.GELU("none")
     big = al.tensor([30.0, 1.0])
-    np.testing.assert_allclose(nn.Softplus(beta=2.0, threshold=10.0)(big).numpy(), [30.0, np.log1p(np.exp(2.0)) / 2], rtol=1e-6)
+    np.testing.assert_allclose(
+        nn.Softplus(beta=2.0, threshold=10.0)(big).numpy(), [30.0, np.log1p(np.exp(2.0)) / 2], rtol=1e-6
+    )
 
 
 def test_gradcheck_through_a_whole_model_and_loss(float64):

@@ -56,11 +56,17 @@ ELEMENTWISE = [
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("name, make, make_input, make_target, reference", ELEMENTWISE, ids=[e[0] for e in ELEMENTWISE])
-def test_elementwise_loss_values_and_gradcheck(name, make, make_input, make_target, reference, reduction, float64):
+@pytest.mark.parametrize(
+    "name, make, make_input, make_target, reference", ELEMENTWISE, ids=[e[0] for e in ELEMENTWISE]
+)
+def test_elementwise_loss_values_and_gradcheck(
+    name, make, make_input, make_target, reference, reduction, float64
+):
     loss_fn = make(reduction)
     x, t = make_input(), make_target()
-    np.testing.assert_allclose(loss_fn(al.tensor(x), t).numpy(), _reduce(reference(x, t), reduction), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        loss_fn(al.tensor(x), t).numpy(), _reduce(reference(x, t), reduction), rtol=1e-10, atol=1e-12
+    )
     xt = al.tensor(x, requires_grad=True)
     tt = al.tensor(t, requires_grad=True)
     assert al.gradcheck(loss_fn, (xt, tt))
@@ -70,7 +76,9 @@ def test_bce_with_logits_pos_weight_gradient(float64):
     x = al.tensor(_rng().normal(size=(3, 2)), requires_grad=True)
     t = al.tensor(_rng(1).uniform(size=(3, 2)), requires_grad=True)
     weight = al.tensor([0.5, 2.0], requires_grad=True)
-    assert al.gradcheck(lambda a, b, w: F.binary_cross_entropy_with_logits(a, b, pos_weight=w), (x, t, weight))
+    assert al.gradcheck(
+        lambda a, b, w: F.binary_cross_entropy_with_logits(a, b, pos_weight=w), (x, t, weight)
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -120,7 +128,10 @@ def test_class_weights(reduction, float64):
     rows = np.where(kept, weight[np.where(kept, labels, 0)], 0.0)
     per_row = -_log_softmax(x)[np.arange(6), np.where(kept, labels, 0)] * rows
     expected = per_row.sum() / rows.sum() if reduction == "mean" else _reduce(per_row, reduction)
-    for loss_fn in (nn.CrossEntropyLoss(weight, reduction=reduction), lambda a, t: nn.NLLLoss(al.tensor(weight), reduction=reduction)(a.log_softmax(axis=1), t)):
+    for loss_fn in (
+        nn.CrossEntropyLoss(weight, reduction=reduction),
+        lambda a, t: nn.NLLLoss(al.tensor(weight), reduction=reduction)(a.log_softmax(axis=1), t),
+    ):
         np.testing.assert_allclose(loss_fn(al.tensor(x), labels).numpy(), expected, rtol=1e-12)
         assert al.gradcheck(lambda a, fn=loss_fn: fn(a, labels), (al.tensor(x, requires_grad=True),))
     with pytest.raises(ValueError, match=r"shape \(3,\)"):
@@ -170,6 +181,7 @@ def test_second_order_through_other_loss_ops(float64):
         lambda a: F.huber_loss(a, t, delta=0.5),
         lambda a: F.nll_loss(a.log_softmax(axis=1), labels),
     ):
+
         def first_derivative(a, fn=loss_fn):
             with al.enable_grad():  # gradcheck's finite differences run under no_grad
                 return al.grad(fn(a), a, create_graph=True)[0]
@@ -183,7 +195,10 @@ def test_cross_entropy_probability_targets(float64):
     probs = _rng(1).dirichlet(np.ones(4), size=3)
     loss = F.cross_entropy(al.tensor(x), probs)
     np.testing.assert_allclose(loss.item(), -(probs * _log_softmax(x)).sum(1).mean(), rtol=1e-12)
-    assert al.gradcheck(lambda a, p: F.cross_entropy(a, p), (al.tensor(x, requires_grad=True), al.tensor(probs, requires_grad=True)))
+    assert al.gradcheck(
+        lambda a, p: F.cross_entropy(a, p),
+        (al.tensor(x, requires_grad=True), al.tensor(probs, requires_grad=True)),
+    )
 
 
 def test_losses_stable_for_huge_logits():

@@ -94,7 +94,9 @@ def test_register_refuses_existing_attributes_and_bad_names():
         layer.register_parameter("forward", nn.Parameter([1.0]))
     with pytest.raises(KeyError, match="without '.'"):
         layer.register_buffer("a.b", np.zeros(1))
-    layer.register_parameter("weight", nn.Parameter(np.zeros((2, 2), dtype=np.float32)))  # re-registering is fine
+    layer.register_parameter(
+        "weight", nn.Parameter(np.zeros((2, 2), dtype=np.float32))
+    )  # re-registering is fine
     layer.note = "plain"
     layer.note = nn.Parameter([1.0])  # assignment may replace a plain attribute
     assert "note" in dict(layer.named_parameters())

@@ -22,7 +22,10 @@ def _rng(seed=0):
 
 def _compare(ours_fn, torch_fn, arrays, grad_mask, rtol=1e-10, atol=1e-12):
     """Same value and same gradients for the arrays flagged in grad_mask (float64)."""
-    ours = [al.tensor(a, requires_grad=flag) if flag else (al.tensor(a) if a.dtype.kind == "f" else a) for a, flag in zip(arrays, grad_mask)]
+    ours = [
+        al.tensor(a, requires_grad=flag) if flag else (al.tensor(a) if a.dtype.kind == "f" else a)
+        for a, flag in zip(arrays, grad_mask)
+    ]
     theirs = [torch.tensor(a, requires_grad=flag) for a, flag in zip(arrays, grad_mask)]
     out, expected = ours_fn(*ours), torch_fn(*theirs)
     np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=rtol, atol=atol)
@@ -143,7 +146,9 @@ def test_state_dict_keys_and_repr_equal_torch():
 
 def test_module_list_repr_groups_repeats_like_torch():
     def build(lib):
-        return lib.ModuleList([lib.Linear(2, 2) for _ in range(3)] + [lib.ReLU(), lib.Linear(2, 2), lib.Tanh(), lib.Tanh()])
+        return lib.ModuleList(
+            [lib.Linear(2, 2) for _ in range(3)] + [lib.ReLU(), lib.Linear(2, 2), lib.Tanh(), lib.Tanh()]
+        )
 
     assert repr(build(nn)) == repr(build(torch.nn))
     assert repr(nn.ModuleList()) == repr(torch.nn.ModuleList())
