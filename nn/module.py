@@ -158,7 +158,12 @@ class Module:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: registered entries live in __dict__ too.
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        hint = (
+            ""
+            if "_parameters" in self.__dict__
+            else " (Module.__init__() has not run: call super().__init__() first)"
+        )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'{hint}")
 
     def _register(self, registry_index: int, name: str, value: Any, explicit: bool = False) -> None:
         if not isinstance(name, str) or not name or "." in name:

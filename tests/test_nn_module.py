@@ -78,6 +78,16 @@ def test_assignment_before_init_and_wrong_types():
 
     with pytest.raises(AttributeError, match="before Module.__init__"):
         Broken()
+
+    class NoInit(nn.Module):
+        def __init__(self):
+            pass
+
+        def forward(self, x):
+            return x
+
+    with pytest.raises(AttributeError, match=r"super\(\).__init__\(\)"):
+        NoInit()(1)
     layer = nn.Linear(2, 2)
     with pytest.raises(TypeError, match="parameter 'weight'"):
         layer.weight = np.zeros((2, 2))
