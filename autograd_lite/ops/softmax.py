@@ -45,7 +45,7 @@ class LogSoftmax(Op):
         # (x - max) - log(sum(exp(x - max))): subtracting the shift first keeps exp() finite
         # and log-probabilities near 0 exact (no cancellation against a large shift). A row
         # of -inf is shifted by 0, as in logsumexp.
-        shift = x.max(axis=axis, keepdims=True)
+        shift = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty input
         shifted = x - np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(out)
