@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_lite as al
 import nn
@@ -269,3 +271,36 @@ def test_all_ignored_mean_is_nan_with_zero_gradient_like_pytorch():
         assert np.isnan(loss.item())
         loss.backward()
         np.testing.assert_array_equal(x.grad.numpy(), 0.0)
+
+
+@given(
+    data=st.data(),
+    rows=st.integers(1, 6),
+    classes=st.integers(1, 5),
+    reduction=st.sampled_from(REDUCTIONS),
+)
+def test_cross_entropy_over_shapes_and_labels(data, rows, classes, reduction):
+    al.set_default_dtype(np.float64)
+    try:
+        seed = data.draw(st.integers(0, 2**16))
+        x = 5 * np.random.default_rng(seed).normal(size=(rows, classes))
+        labels = np.array(
+            data.draw(st.lists(st.integers(0, classes - 1) | st.just(-100), min_size=rows, max_size=rows))
+        )
+        kept = labels != -100
+        per_row = np.where(kept, -_log_softmax(x)[np.arange(rows), np.where(kept, labels, 0)], 0.0)
+        if reduction == "none":
+            expected = per_row
+        elif reduction == "sum":
+            expected = per_row.sum()
+        else:
+            expected = per_row.sum() / kept.sum() if kept.any() else np.nan
+        xt = al.tensor(x, requires_grad=True)
+        loss = F.cross_entropy(xt, labels, reduction=reduction)
+        np.testing.assert_allclose(loss.numpy(), expected, rtol=1e-10, atol=1e-12)
+        if reduction != "mean" or kept.any():  # an all-ignored mean is nan (gradient 0, as PyTorch)
+            assert al.gradcheck(lambda a: F.cross_entropy(a, labels, reduction=reduction), (xt,))
+        nll = F.nll_loss(al.tensor(x).log_softmax(axis=1), labels, reduction=reduction)
+        np.testing.assert_allclose(nll.numpy(), expected, rtol=1e-10, atol=1e-12)
+    finally:
+        al.set_default_dtype(np.float32)
