@@ -56,9 +56,15 @@ def test_deeper_shared_subgraph_runs_each_node_once():
     x = leaf(1.3)
     y = x
     for _ in range(20):
-        y = y * 0.5 + y * 0.5  # each y is used twice; naive traversal would be 2**20 work
-    y.backward()
+        y = y * 0.5 + y * 0.5  # each y is used twice; a tree walk would run 2**20 nodes
+    runs = []
+    engine.backward_observers.append(lambda node, grad, input_grads: runs.append(node.name))
+    try:
+        y.backward()
+    finally:
+        engine.backward_observers.pop()
     assert x.grad.item() == pytest.approx(1.0)
+    assert sorted(runs) == sorted(["mul", "mul", "add"] * 20)
 
 
 def test_leaf_gradients_never_share_memory():
