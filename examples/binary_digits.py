@@ -63,9 +63,9 @@ def accuracy(scores: al.Tensor, y: np.ndarray, threshold: float) -> float:
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--lr", type=float, default=0.1)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=100, help="full-batch SGD steps")
+    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the split and the initialisation")
     args = parser.parse_args(argv)
     if args.fast:
         args.steps = min(args.steps, 10)

@@ -165,9 +165,9 @@ def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, o
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=30, help="passes over the training set")
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=32, help="images per step")
     parser.add_argument(
         "--seed", type=int, default=0, help="seeds the split, the initialisation and the shuffling"
     )

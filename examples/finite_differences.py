@@ -92,7 +92,7 @@ def relative_error(estimate: np.ndarray, reference: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seeds the network and its data")
     args = parser.parse_args(argv)
     out = output_dir(args.out)
 

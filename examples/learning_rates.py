@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--lrs", type=float, nargs=3, default=[0.003, 0.1, 0.27], help="too small, good, too large"
     )
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=100, help="full-batch SGD steps per run")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the initialisation")
     args = parser.parse_args(argv)
     if args.fast:
         args.steps = min(args.steps, 20)

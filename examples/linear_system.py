@@ -53,8 +53,8 @@ def solve(iterations: int = 10_000, lr: float = 0.01, report_every: int = 1_000)
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--iterations", type=int, default=10_000)
-    parser.add_argument("--lr", type=float, default=0.01)
+    parser.add_argument("--iterations", type=int, default=10_000, help="gradient-descent steps")
+    parser.add_argument("--lr", type=float, default=0.01, help="learning rate")
     args = parser.parse_args(argv)
     if args.fast:
         args.iterations = min(args.iterations, 1_000)

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
     parser.add_argument("--steps", type=int, default=100, help="steps on the quadratic")
-    parser.add_argument("--rosenbrock-steps", type=int, default=2000)
+    parser.add_argument("--rosenbrock-steps", type=int, default=2000, help="steps on Rosenbrock")
     args = parser.parse_args(argv)
     if args.fast:
         args.steps, args.rosenbrock_steps = min(args.steps, 20), min(args.rosenbrock_steps, 20)

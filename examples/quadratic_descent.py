@@ -51,12 +51,12 @@ def descend(x0: float, lr: float, tol: float = 1e-5, max_iter: int = 500) -> dic
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--start", type=float, default=8.0)
+    parser.add_argument("--start", type=float, default=8.0, help="initial x")
     parser.add_argument(
         "--lrs", type=float, nargs="+", default=[0.001, 0.01, 0.1], help="learning rates to try"
     )
     parser.add_argument("--tol", type=float, default=1e-5, help="stop when |Δx| is below this")
-    parser.add_argument("--max-iter", type=int, default=500)
+    parser.add_argument("--max-iter", type=int, default=500, help="iteration limit per run")
     args = parser.parse_args(argv)
     if args.fast:
         args.max_iter = min(args.max_iter, 50)

@@ -36,8 +36,8 @@ def saliency(model: nn.Module, images: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=15, help="training epochs")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the split, initialisation and shuffling")
     parser.add_argument("--count", type=int, default=10, help="how many test digits to show (one per class)")
     args = parser.parse_args(argv)
     if args.fast:

@@ -124,9 +124,9 @@ def train(
 def main(argv: list[str] | None = None) -> dict:
     """Run the example (argv as on the command line); return its headline numbers and figure paths."""
     parser = make_parser(__doc__)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seeds the initialisations")
     parser.add_argument("--steps", type=int, default=40, help="SGD steps in the clipping comparison")
-    parser.add_argument("--lr", type=float, default=0.1)
+    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate in the clipping comparison")
     parser.add_argument("--max-norm", type=float, default=5.0, help="clip_grad_norm_'s threshold")
     args = parser.parse_args(argv)
     if args.fast:
