@@ -300,14 +300,15 @@ def _accumulate(tensor: Any, grad: Any, create_graph: bool, copy: bool = False) 
         grad = grad._data
     if type(grad) is not np.ndarray:
         grad = np.asarray(grad)
-    existing = tensor.grad
+    existing = tensor._grad
     if existing is None:
         # A leaf's .grad must never share memory with another's (in-place clipping
         # would hit both): keep the array only when the caller's variable, this
         # parameter and getrefcount's argument are its only references.
         if copy or grad.base is not None or not grad.flags.writeable or sys.getrefcount(grad) > _OWNED_REFCOUNT:
             grad = np.array(grad)
-        tensor.grad = Tensor._make(grad, None)
+        # The gradient already has the tensor's shape: skip the checking `grad` setter.
+        tensor._grad = Tensor._make(grad, None)
     else:
         data = existing._data
         if data.flags.writeable and data.shape == grad.shape and existing.grad_fn is None:
