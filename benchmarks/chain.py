@@ -20,9 +20,10 @@ OPS_PER_LINK = 4
 
 def _leaves(shape: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
-    x = rng.standard_normal(shape).astype(np.float32)
-    w = (1 + 0.01 * rng.standard_normal(shape)).astype(np.float32)
-    b = (0.01 * rng.standard_normal(shape)).astype(np.float32)
+    # np.asarray: for shape () NumPy returns scalars, and the leaves must be 0-d arrays.
+    x = np.asarray(rng.standard_normal(shape), dtype=np.float32)
+    w = np.asarray(1 + 0.01 * rng.standard_normal(shape), dtype=np.float32)
+    b = np.asarray(0.01 * rng.standard_normal(shape), dtype=np.float32)
     return x, w, b
 
 
