@@ -44,6 +44,7 @@ from .ops.shape import broadcast_to, concatenate, flatten, reshape, squeeze, sta
 from .ops.softmax import log_softmax, softmax
 from .random import manual_seed
 from .serialization import load, save
+from .trace import explain_backward, record_grad_norms
 
 __version__ = "0.1.0"
 
@@ -52,7 +53,8 @@ __all__ = [
     "tensor", "zeros", "ones", "full", "eye", "arange", "zeros_like", "ones_like", "randn", "rand",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "grad", "gradcheck",
-    "detect_anomaly", "is_anomaly_enabled", "draw_graph", "save", "load",
+    "detect_anomaly", "is_anomaly_enabled", "draw_graph", "explain_backward", "record_grad_norms",
+    "save", "load",
     "add", "sub", "mul", "div", "pow", "neg", "astype", "matmul", "linear",
     "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
     "softplus", "gelu", "clip", "maximum", "minimum", "where",

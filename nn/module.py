@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from autograd_lite import Tensor
+from autograd_lite.module_calls import record as _record_call
 
 from .parameter import Parameter
 
@@ -101,6 +102,7 @@ class Module:
             output = self.forward(*args, **kwargs)
         finally:
             depth[0] -= 1
+        _record_call(self, args, output)  # lets draw_graph(..., collapse=module) find this call's nodes
         return output
 
     def _stamp_parameter_names(self) -> None:

@@ -1,0 +1,40 @@
+"""The Digraph that `draw_graph` returns: graphviz's own class, except that a missing
+Graphviz `dot` program is reported with install instructions. Imported on first use of
+`draw_graph` only, so that importing autograd_lite does not import graphviz."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import graphviz
+
+from .graph import INSTALL_HINT, GraphvizNotFoundError
+
+
+def _explain_missing_dot(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            missing = GraphvizNotFoundError(INSTALL_HINT)
+            missing.executable_error = error
+            # `from None`: the graphviz traceback would only repeat "not found" less helpfully.
+            raise missing from None
+
+    return wrapper
+
+
+class GraphDrawing(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering explains how to install Graphviz when the
+    `dot` program is missing (`GraphvizNotFoundError`); `.source` works regardless.
+
+    Displays inline in Jupyter (as SVG) through graphviz's own rich display.
+    """
+
+    render = _explain_missing_dot(graphviz.Digraph.render)
+    pipe = _explain_missing_dot(graphviz.Digraph.pipe)
+    view = _explain_missing_dot(graphviz.Digraph.view)
+    unflatten = _explain_missing_dot(graphviz.Digraph.unflatten)
+    _repr_mimebundle_ = _explain_missing_dot(graphviz.Digraph._repr_mimebundle_)
