@@ -36,7 +36,7 @@ def test_table_covers_every_differentiable_op_of_the_spec():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("spec", OPS, ids=repr)
-@settings(max_examples=20)
+@settings(max_examples=15)
 @given(data=st.data())
 def test_forward_matches_numpy(spec, dtype, data):
     case = spec.draw(data)

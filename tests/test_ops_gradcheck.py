@@ -17,7 +17,7 @@ import autograd_lite as al
 
 
 @pytest.mark.parametrize("spec", OPS, ids=repr)
-@settings(max_examples=40)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_gradcheck(spec, data):
     case = spec.draw(data)

@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 
 
 @pytest.mark.parametrize("spec", OPS, ids=repr)
-@settings(max_examples=20)
+@settings(max_examples=15)
 @given(data=st.data())
 def test_matches_torch(spec, data):
     case = spec.draw(data)
