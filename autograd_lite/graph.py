@@ -96,7 +96,8 @@ def format_values(array: Any, max_values: int = 6) -> str:
     array = np.asarray(array)
     options = {"separator": ", ", "max_line_width": 1_000_000, "threshold": 1_000_000}
     if array.dtype.kind in "fc":
-        options["formatter"] = {"float_kind": lambda v: f"{v:.4g}", "complex_kind": lambda v: f"{v:.4g}"}
+        # `+ 0.0` turns -0.0 into 0.0: a gradient blocked by relu reads 0, not -0.
+        options["formatter"] = {"float_kind": lambda v: f"{v + 0.0:.4g}", "complex_kind": lambda v: f"{v:.4g}"}
     if array.size <= max_values:
         return np.array2string(array, **options).replace("\n", "")
     head = np.array2string(array.ravel()[:max_values], **options)
