@@ -124,6 +124,8 @@ def f64(values):
         (lambda: al.tensor([1, 2]).mean(), np.float32),
         (lambda: al.tensor([1, 2]).exp(), np.float32),
         (lambda: al.tensor([True, True, False]).sum(), np.int64),
+        (lambda: al.tensor([1, 5]).clip(0.5, 1.5), np.float32),  # float bounds: default float
+        (lambda: al.tensor([1, 5]).clip(0, 3), np.int64),
     ],
 )
 def test_type_promotion(expression, dtype):
