@@ -16,6 +16,9 @@ from .tensor import Tensor
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
 
+# Above this many operations, dot is asked for a faster, rougher layout.
+LARGE_GRAPH_OPERATIONS = 600
+
 INSTALL_HINT = (
     "Rendering needs the Graphviz 'dot' program, which was not found on PATH (the 'graphviz' "
     "Python package is only its interface). Install Graphviz:\n"
@@ -305,20 +308,17 @@ def _count(number: int, noun: str) -> str:
 
 
 def _module_label_name(collapsed: _Collapsed) -> str:
-    # Parameters stamped "0.weight", "0.bias" tell that this module is "0" in its model.
-    prefixes = []
-    for leaf in collapsed.leaves.values():
-        name = getattr(leaf, "param_name", None)
-        if name:
-            prefixes.append(name.split(".")[:-1])
-    common: list = []
-    if prefixes:
-        for parts in zip(*prefixes):
-            if len(set(parts)) != 1:
-                break
-            common.append(parts[0])
+    """`0: Linear` when the module's parameters carry dotted names, else the class name."""
     class_name = type(collapsed.module).__name__
-    return f"{'.'.join(common)}: {class_name}" if common else class_name
+    named = getattr(collapsed.module, "named_parameters", None)
+    if callable(named):
+        # A parameter stamped "encoder.0.weight" that this module calls "0.weight" tells
+        # that the module is "encoder" in the model.
+        for relative, param in named():
+            stamped = getattr(param, "param_name", None)
+            if stamped and stamped != relative and stamped.endswith("." + relative):
+                return f"{stamped[: -len(relative) - 1]}: {class_name}"
+    return class_name
 
 
 # -- DOT text --------------------------------------------------------------------------
@@ -482,9 +482,15 @@ def draw_graph(
     body = _Drawer(graph, show_data, show_grad, grad_norms, max_values, repeat_after).draw(
         _find_collapsed(graph, targets) if targets else [], legend
     )
+    graph_attr = {"rankdir": rankdir, "newrank": "true", "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"}
+    if len(graph.nodes) > LARGE_GRAPH_OPERATIONS:
+        # dot's placement (network simplex) runs up to a number of iterations
+        # proportional to the graph's size, each costing time proportional to it;
+        # capping them keeps large graphs at seconds, for a slightly rougher layout.
+        graph_attr["nslimit"] = "0.05"
     return GraphDrawing(
         name="computation_graph",
-        graph_attr={"rankdir": rankdir, "newrank": "true", "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"arrowsize": "0.7", "color": "#555555"},
         body=body,

@@ -1,0 +1,71 @@
+"""Generate the figures of the README's "Seeing the graph" section.
+
+    python docs/make_figures.py   # writes mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg
+
+mlp_graph.svg: a small MLP (nn.Sequential of Dense and ReLU layers) classifies a few
+random 4x4 "digit" images with a cross-entropy loss; the backward pass runs inside
+`al.record_grad_norms()` so that every tensor is coloured by its gradient's L2 norm.
+mlp_backward.txt: the same backward pass narrated by `al.explain_backward`.
+vanishing_graph.svg: a stack of Dense + Sigmoid blocks with small weights, each block
+collapsed into one node, where the gradient shrinks block after block.
+Needs the Graphviz `dot` program.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+import autograd_lite as al
+import nn
+
+HERE = Path(__file__).resolve().parent
+
+
+def build_loss() -> tuple[nn.Module, al.Tensor]:
+    """The model and its loss on a fixed batch of four random 4x4 images, three classes."""
+    al.manual_seed(0)
+    model = nn.Sequential(nn.Dense(16, 12), nn.ReLU(), nn.Dense(12, 12), nn.ReLU(), nn.Dense(12, 3))
+    images = al.rand(4, 16)
+    labels = np.array([0, 2, 1, 2])
+    loss = nn.CrossEntropyLoss()(model(images), labels)
+    loss.name = "loss"
+    return model, loss
+
+
+def vanishing_drawing() -> object:
+    """Six Dense+Sigmoid blocks with halved initial weights: gradients vanish going down."""
+    al.manual_seed(0)
+    blocks = [nn.Sequential(nn.Dense(8, 8), nn.Sigmoid()) for _ in range(6)]
+    model = nn.Sequential(*blocks, nn.Dense(8, 1))
+    for name, param in model.named_parameters():
+        if name.endswith("weight"):
+            param.data = param.data * 0.5
+    loss = ((model(al.rand(16, 8)) - 1.0) ** 2).mean()
+    loss.name = "loss"
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    return al.draw_graph(loss, grad_norms=norms, collapse=list(model))
+
+
+def main() -> None:
+    model, loss = build_loss()
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    drawing = al.draw_graph(loss, grad_norms=norms)
+    svg = drawing.pipe(format="svg", encoding="utf-8")
+    (HERE / "mlp_graph.svg").write_text(svg, encoding="utf-8")
+
+    # The same pass narrated step by step (a fresh graph: the first one is freed).
+    model, loss = build_loss()
+    text = al.explain_backward(loss, file=io.StringIO())
+    (HERE / "mlp_backward.txt").write_text(text, encoding="utf-8")
+    svg = vanishing_drawing().pipe(format="svg", encoding="utf-8")
+    (HERE / "vanishing_graph.svg").write_text(svg, encoding="utf-8")
+    print(f"wrote mlp_graph.svg, mlp_backward.txt and vanishing_graph.svg in {HERE}")
+
+
+if __name__ == "__main__":
+    main()
