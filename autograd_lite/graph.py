@@ -222,7 +222,11 @@ def _forward_order(discovered: list, uses: dict) -> list:
 
 
 def _as_roots(tensor: Any) -> tuple:
-    roots = (tensor,) if isinstance(tensor, Tensor) else tuple(tensor)
+    if isinstance(tensor, Tensor):
+        return (tensor,)
+    if not isinstance(tensor, (list, tuple)):
+        raise TypeError(f"draw_graph expects a Tensor or a list of Tensors, got {type(tensor).__name__}")
+    roots = tuple(tensor)
     if not roots:
         raise ValueError("draw_graph needs at least one tensor")
     for index, root in enumerate(roots):
@@ -517,11 +521,11 @@ class _Drawer:
         self.show_grad = show_grad
         self.grad_norms = grad_norms
         self.max_values = max_values
-        self.root_ids = {id(t) for t in graph.roots}
+        self.root_keys = {id(t) if t.grad_fn is None else t.grad_fn for t in graph.roots}
         self.lines: list = []
         self.tensor_ids: dict = {}  # id(leaf) or node -> DOT id
         self.op_ids: dict = {}
-        self.owner: dict = {}  # internal node or id(hidden leaf) -> _Collapsed
+        self.owner: dict = {}  # node inside a collapsed module call -> its _Collapsed
         self.edges: set = set()
         self.copies: set = set()
         self.coloured = False
@@ -648,7 +652,7 @@ class _Drawer:
         return dot_id
 
     def _role(self, tensor: Tensor) -> str:
-        if id(tensor) in self.root_ids:
+        if (id(tensor) if tensor.grad_fn is None else tensor.grad_fn) in self.root_keys:
             return "output"
         if tensor.grad_fn is None:
             return "parameter" if is_parameter(tensor) else "input"

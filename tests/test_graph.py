@@ -108,6 +108,8 @@ def test_legend_explains_roles_and_the_gradient_scale():
     for text in ("node roles", "parameter (double border)", "gradient L2 norm", "vanishing", "healthy", "exploding"):
         assert text in after
     assert "node roles" not in " ".join(all_texts(render(al.draw_graph(loss, legend=False))))
+    plain = " ".join(all_texts(render(al.draw_graph(loss, show_grad=False))))
+    assert "|grad|" not in plain and "vanishing" not in plain
 
 
 @pytest.mark.parametrize(
@@ -294,6 +296,10 @@ def test_leaf_and_constant_graphs_and_bad_arguments():
         al.draw_graph(leaf, rankdir="sideways")
     with pytest.raises(TypeError, match="Tensor"):
         al.draw_graph([leaf, 3])
+    with pytest.raises(TypeError, match="list of Tensors"):
+        al.draw_graph(np.ones(3))
+    with pytest.raises(ValueError, match="at least one"):
+        al.draw_graph([])
     with pytest.raises(ValueError, match="repeat_after"):
         al.draw_graph(leaf, repeat_after=0)
     assert 'rankdir=LR' in al.draw_graph(leaf, rankdir="LR").source
