@@ -292,7 +292,8 @@ def _find_collapsed(graph: CollectedGraph, targets: dict) -> list:
     for node in graph.nodes:
         tensor = graph.outputs[node]
         for call in module_calls.calls_of(tensor):
-            if id(call.module) in targets:
+            # A module returning one of its inputs (Identity) has no internals to hide.
+            if id(call.module) in targets and not any(t is tensor for t in call.inputs):
                 nodes, leaves, inputs = _internals(tensor, call.inputs)
                 candidates.append(_Collapsed(call.module, tensor, inputs, nodes, leaves))
     # Outer calls first: a module nested in an already collapsed one disappears inside it.
@@ -450,7 +451,9 @@ def draw_graph(
 
     `show_data=True` adds the values (the first `max_values` of larger arrays).
     `collapse` (a module or a list of modules) draws each call of those modules as
-    one node, which keeps big models legible. A tensor whose uses lie more than
+    one node, which keeps big models legible: `nn.Module.__call__` records which
+    tensor each call returned, and the operations between that output and the call's
+    tensor arguments are hidden (an outer module wins over modules inside it). A tensor whose uses lie more than
     `repeat_after` operations apart (a weight shared by every step of a loop) is drawn
     again, dashed, beside its later uses instead of being joined to them by long edges,
     which would make large graphs slow to lay out and hard to follow; `None` draws

@@ -229,6 +229,10 @@ def test_collapse_keeps_edges_from_inputs_that_require_grad():
 def test_collapse_of_an_unused_module_changes_nothing():
     model, loss = mlp_and_loss()
     assert al.draw_graph(loss, collapse=nn.Dense(2, 2)).source == al.draw_graph(loss).source
+    identity = nn.Identity()
+    x = al.Tensor([1.0, 2.0], requires_grad=True)
+    out = identity(x.exp()).sum()
+    assert al.draw_graph(out, collapse=identity).source == al.draw_graph(out).source
     with pytest.raises(TypeError, match="collapse"):
         al.draw_graph(loss, collapse=[3])
 
