@@ -15,7 +15,7 @@ import numpy as np
 from . import function, grad_mode
 from .anomaly import check_backward
 from .function import _FREED_MESSAGE, Function
-from .inplace import SavedValues, check_saved
+from .inplace import check as check_guards
 
 Tensor: Any = None  # set by tensor.py
 
@@ -158,12 +158,10 @@ def run_backward(
                 for index in captured_nodes[node]:
                     captured[index] = grad
             inputs = node.inputs
-            saved = node.saved
-            if saved is None:
+            if node.saved is None:
                 raise RuntimeError(_FREED_MESSAGE.format(name=node.name))
-            if saved.__class__ is SavedValues:
-                check_saved(node)
-            del saved
+            if node.guard is not None:
+                check_guards(node)
             grads = node._run_backward(grad, create_graph)
             if len(grads) != len(inputs):
                 raise RuntimeError(

@@ -49,7 +49,8 @@ class Function:
     output as a Tensor and returns one gradient (or None) per argument of `forward`.
     """
 
-    __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created")
+    # guard: read-only guards on arrays user code can reach (see inplace.py), or None.
+    __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created", "guard")
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"
@@ -85,6 +86,8 @@ class Function:
         elif self.saved is not None:
             # Nothing to free, but mark the node as run (its output's array is not needed).
             self.saved = inplace.NOTHING_SAVED
+        if self.guard is not None:
+            self.guard = None  # the last node to let go of an array makes it writable
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -115,6 +118,7 @@ class Function:
         ctx.saved = ()
         ctx.hooks = None
         ctx.retained = None
+        ctx.guard = None
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
         if isinstance(result, tuple):
@@ -213,13 +217,19 @@ class Op(Function):
             ctx.inputs = inputs
             ctx.hooks = None
             ctx.retained = None
+            ctx.guard = None
             saved = ctx.saved
             if saved:
                 for value in saved:
                     if value is result:
                         _note_saved_output(ctx, saved, result, out)
                         break
-                inplace.guard_op(ctx, args)
+            if saved or out.base is not None:
+                for arg in args:
+                    if arg.__class__ is _ndarray or (isinstance(arg, Tensor) and arg.grad_fn is None):
+                        # A leaf's or the caller's array: make what the node keeps of it read-only.
+                        inplace.guard_op(ctx, args, out)
+                        break
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
             return Tensor._make(out, ctx)
@@ -270,6 +280,7 @@ def _note_saved_output(ctx: Op, saved: tuple, result: Any, out: np.ndarray) -> N
 
 
 _new_object = object.__new__
+_ndarray = np.ndarray
 # The per-thread grad-mode flag (one object for the process; its attribute is per thread).
 _grad_state = grad_mode._state
 

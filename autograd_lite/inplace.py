@@ -3,16 +3,18 @@ code can reach, the array is read-only; replacing or force-updating it makes a b
 through that graph raise instead of returning a wrong gradient.
 
 Which arrays are guarded, and when:
-- at record time, arrays a node saved that belong to a leaf tensor (parameters, inputs,
-  constants, NumPy arrays passed as operands) and saved views (and the arrays they view);
+- at record time, the memory of leaf tensors (parameters, inputs, constants) and of
+  NumPy arrays passed as operands that a node saved, or that its output views;
 - lazily, the array of a non-leaf tensor when user code asks for it (`.data`, `.numpy()`,
-  `np.asarray`, `.detach()`) while the node that produced it still holds saved values.
-  Arrays of intermediate results are otherwise reachable only through the graph.
+  `np.asarray`, `.detach()`) while the node that produced it has not been run by a
+  backward. Arrays of intermediate results are otherwise reachable only through the graph.
 
-A guard is released when its node releases its saved values (after a backward without
-`retain_graph`) or is freed; an array several nodes guard stays read-only until the last
-one lets go. `Tensor._bump_version()` (called by optimizers before updating `data` in
-place) makes the array writable at once and marks it changed, as does assigning `.data`.
+One `_Guard` per array is shared by every node holding it (in the node's `guard` slot),
+so Python's reference counting tells when the last node lets go: a node drops its guards
+when a backward without `retain_graph` runs it, or when it is freed. `Tensor._bump_version()`
+(optimizers call it before updating `data` in place) makes the array writable at once and
+marks its guard stale, as does assigning `.data`; a node holding a stale guard refuses to
+run its backward.
 """
 
 from __future__ import annotations
@@ -25,34 +27,184 @@ import numpy as np
 
 Tensor: Any = None  # set by tensor.py
 
-_lock = threading.RLock()  # re-entrant: a finaliser may run while it is held
-# id(array) -> [number of guards held, change count, description of the last change].
-# An entry lives only while a guard holds its array, so ids cannot be reused meanwhile.
-_entries: dict[int, list] = {}
-# Bumped by every replacement / forced update; nodes recorded before the last bump check
-# their guards at backward, the others skip the check.
+_ndarray = np.ndarray
+_lock = threading.RLock()  # re-entrant: a guard may be freed while it is held
+# id(array) -> weak reference to its live guard. An id is valid while its guard lives,
+# because the guard holds the array.
+_live: dict[int, weakref.ref] = {}
+# Bumped by every replacement / forced update; a node whose guard tuple starts with the
+# current value has nothing stale and skips the check.
 _changes = [0]
 # Views left read-only because their base was still guarded; retried when a base is freed.
 _stuck_views: list = []
 
 
-class SavedValues(tuple):
-    """A node's saved values plus the read-only guards it holds (released with it)."""
+class _Guard:
+    """Keeps one array read-only while any node holds this object."""
 
-    # tuple subclasses cannot have slots; the few nodes that guard something pay for a dict.
-    held: list
-    tensors: tuple
-    changes: int
-
-    def __bool__(self) -> bool:
-        # A node that saved nothing but guards its output must still be released.
-        return True
+    __slots__ = ("array", "key", "ref", "change", "__weakref__")
 
     def __del__(self) -> None:
         try:
-            release(self)
+            _restore(self)
         except Exception:  # noqa: BLE001 - never raise from a finaliser (interpreter exit)
             pass
+
+
+def _restore(guard: _Guard) -> None:
+    with _lock:
+        current = _live.get(guard.key)
+        if current is guard.ref:
+            del _live[guard.key]
+        elif current is not None and current() is not None:
+            return  # a newer guard (after a forced update) protects the array now
+        array = guard.array
+        try:
+            array.setflags(write=True)
+        except ValueError:
+            # A view whose base another node still guards; retried when that base is freed.
+            _stuck_views.append(weakref.ref(array))
+            return
+        if array.base is None and _stuck_views:
+            _retry_stuck_views()
+
+
+def _retry_stuck_views() -> None:
+    still = []
+    for ref in _stuck_views:
+        view = ref()
+        if view is None or id(view) in _live:
+            continue
+        try:
+            view.setflags(write=True)
+        except ValueError:
+            still.append(ref)
+    _stuck_views[:] = still
+
+
+def _guard_of(array: np.ndarray) -> _Guard | None:
+    """The live guard of `array`, made if needed; None for arrays read-only before us."""
+    ref = _live.get(id(array))
+    if ref is not None:
+        guard = ref()
+        if guard is not None:
+            return guard  # already read-only: a forced update removes the entry first
+    with _lock:
+        ref = _live.get(id(array))
+        guard = ref() if ref is not None else None
+        if guard is None:
+            if not array.flags.writeable:
+                return None
+            guard = _Guard()
+            guard.array = array
+            guard.key = id(array)
+            guard.change = None
+            guard.ref = weakref.ref(guard)
+            _live[guard.key] = guard.ref
+            array.setflags(write=False)
+        return guard
+
+
+def _chain(array: np.ndarray) -> list:
+    """`array` and the arrays whose memory it views, the owner first."""
+    chain = [array]
+    base = array.base
+    while isinstance(base, _ndarray):
+        chain.append(base)
+        base = base.base
+    chain.reverse()
+    return chain
+
+
+def _guards_for(arrays: list, guards: list) -> None:
+    for array in arrays:
+        for target in _chain(array):
+            guard = _guard_of(target)
+            if guard is not None:
+                guards.append(guard)
+
+
+def _attach(node: Any, guards: list) -> None:
+    if guards:
+        held = node.guard
+        node.guard = (held if held is not None else (_changes[0],)) + tuple(guards)
+
+
+def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
+    """Guard what an Op node keeps of its leaf and NumPy-array arguments' memory.
+
+    Called when some argument is a leaf tensor or an ndarray: the arrays the node saved
+    that are (or view) such memory, and that memory when the output is a view of it.
+    """
+    reachable = []
+    for arg in args:
+        if arg.__class__ is _ndarray:
+            reachable.append(arg)
+        elif isinstance(arg, Tensor) and arg.grad_fn is None:
+            reachable.append(arg._data)
+    guards: list = []
+    for value in ctx.saved:
+        if value.__class__ is not _ndarray:
+            continue
+        if value.base is None:
+            for candidate in reachable:
+                if value is candidate or value is candidate.base:
+                    guard = _guard_of(value)
+                    if guard is not None:
+                        guards.append(guard)
+                    break
+        elif _shares(value, reachable):
+            _guards_for((value,), guards)
+    if out.base is not None and _shares(out, reachable):
+        _guards_for(_chain(out)[:-1], guards)
+    if guards:
+        held = ctx.guard
+        ctx.guard = (held if held is not None else (_changes[0],)) + tuple(guards)
+
+
+def _shares(array: np.ndarray, reachable: list) -> bool:
+    """Whether `array` is, or views the memory of, one of `reachable`."""
+    if array.base is None:
+        for candidate in reachable:
+            if array is candidate or array is candidate.base:
+                return True
+        return False
+    for other in _chain(array):
+        for candidate in reachable:
+            if other is candidate or other is candidate.base:
+                return True
+    return False
+
+
+def guard_function(ctx: Any) -> None:
+    """Guard every array a user-level Function saved and record its tensors' versions."""
+    guards: list = []
+    arrays = []
+    for value in ctx.saved:
+        if isinstance(value, Tensor):
+            guards.append((value, value._version))
+            value = value._data
+        if value.__class__ is _ndarray:
+            arrays.append(value)
+    _guards_for(arrays, guards)
+    _attach(ctx, guards)
+
+
+def guard_output(tensor: Any) -> None:
+    """Make a non-leaf tensor's array read-only until its node is run by a backward."""
+    node = tensor.grad_fn
+    saved = node.saved
+    if saved is None or saved is NOTHING_SAVED:
+        return  # run by a backward: the graph no longer reads this array
+    array = tensor._data
+    held = node.guard
+    if held is not None:
+        for guard in held[1:]:
+            if getattr(guard, "array", None) is array:
+                return
+    guards: list = []
+    _guards_for([array], guards)
+    _attach(node, guards)
 
 
 class _NothingSaved(tuple):
@@ -62,140 +214,10 @@ class _NothingSaved(tuple):
 NOTHING_SAVED = _NothingSaved()
 
 
-def _wrap(saved: tuple) -> SavedValues:
-    if type(saved) is SavedValues:
-        return saved
-    wrapped = SavedValues(saved)
-    wrapped.held = []
-    wrapped.tensors = ()
-    wrapped.changes = _changes[0]
-    return wrapped
-
-
-def _chain(array: np.ndarray) -> list:
-    """`array` and the arrays whose memory it views, the owner first."""
-    chain = [array]
-    base = array.base
-    while isinstance(base, np.ndarray):
-        chain.append(base)
-        base = base.base
-    chain.reverse()
-    return chain
-
-
-def _guard(array: np.ndarray, held: list) -> None:
-    # Caller holds _lock. Arrays that were read-only before we touched them are not ours.
-    for target in _chain(array):
-        key = id(target)
-        entry = _entries.get(key)
-        if entry is None:
-            if not target.flags.writeable:
-                continue
-            entry = _entries[key] = [0, 0, None]
-        entry[0] += 1
-        target.flags.writeable = False
-        held.append((target, entry, entry[1]))
-
-
-def guard_op(ctx: Any, args: tuple) -> None:
-    """Guard what an Op node saved that user code can reach (leaf arrays and views)."""
-    saved = ctx.saved
-    pending = None
-    for value in saved:
-        if type(value) is not np.ndarray:
-            continue
-        if value.base is None:
-            for arg in args:
-                if arg is value or (
-                    isinstance(arg, Tensor) and arg._data is value and arg.grad_fn is None
-                ):
-                    break
-            else:
-                continue  # an intermediate result (guarded lazily) or a private array
-        if pending is None:
-            pending = []
-        pending.append(value)
-    if pending is not None:
-        wrapped = _wrap(saved)
-        with _lock:
-            for value in pending:
-                _guard(value, wrapped.held)
-        ctx.saved = wrapped
-
-
-def guard_function(ctx: Any) -> None:
-    """Guard every array a user-level Function saved and record its tensors' versions."""
-    wrapped = _wrap(ctx.saved)
-    tensors = []
-    with _lock:
-        for value in wrapped:
-            if isinstance(value, Tensor):
-                tensors.append((value, value._version))
-                value = value._data
-            if type(value) is np.ndarray:
-                _guard(value, wrapped.held)
-    wrapped.tensors = tuple(tensors)
-    ctx.saved = wrapped
-
-
-def guard_output(tensor: Any) -> None:
-    """Make a non-leaf tensor's array read-only while its node still holds saved values."""
-    node = tensor.grad_fn
-    saved = node.saved
-    if saved is None or saved is NOTHING_SAVED:
-        return  # released by a backward: the graph no longer reads this array
-    array = tensor._data
-    if type(saved) is SavedValues:
-        for held_array, _, _ in saved.held:
-            if held_array is array:
-                return
-    wrapped = _wrap(saved)
-    with _lock:
-        _guard(array, wrapped.held)
-    node.saved = wrapped
-
-
-def release(saved: SavedValues) -> None:
-    """Drop the guards `saved` holds; an array becomes writable when no guard is left."""
-    held = saved.__dict__.get("held")
-    if not held:
-        return
-    saved.held = []
-    freed_base = False
-    with _lock:
-        for array, entry, _ in held:
-            entry[0] -= 1
-            if entry[0]:
-                continue
-            if _entries.get(id(array)) is entry:
-                del _entries[id(array)]
-            try:
-                array.flags.writeable = True
-            except ValueError:
-                # A view whose base another node still guards; retried when that base is freed.
-                _stuck_views.append(weakref.ref(array))
-                continue
-            freed_base = freed_base or array.base is None
-        if freed_base and _stuck_views:
-            _retry_stuck_views()
-
-
-def _retry_stuck_views() -> None:
-    still = []
-    for ref in _stuck_views:
-        view = ref()
-        if view is None or id(view) in _entries:
-            continue
-        try:
-            view.flags.writeable = True
-        except ValueError:
-            still.append(ref)
-    _stuck_views[:] = still
-
-
 def is_guarded(array: np.ndarray) -> bool:
     """Whether `array` is read-only because a graph holds it."""
-    return id(array) in _entries
+    ref = _live.get(id(array))
+    return ref is not None and ref() is not None
 
 
 def _describe(tensor: Any) -> str:
@@ -203,58 +225,62 @@ def _describe(tensor: Any) -> str:
     return f"tensor {label}of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
 
 
-def _mark(array: np.ndarray, how: str) -> None:
-    # Caller holds _lock.
-    entry = _entries.get(id(array))
-    if entry is not None:
-        entry[1] += 1
-        entry[2] = how
+def _mark_stale(array: np.ndarray, how: str) -> bool:
+    """Retire `array`'s guard (nodes holding it will refuse to run); True if it had one."""
+    ref = _live.pop(id(array), None)
+    guard = ref() if ref is not None else None
+    if guard is None:
+        return False
+    guard.change = how
+    return True
 
 
 def replaced(tensor: Any, old: np.ndarray) -> None:
     """Called by the `data` setter: nodes that saved the old array must not run."""
     _changes[0] += 1
-    if not _entries:
+    if not _live:
         return
+    how = f"{_describe(tensor)} had its data replaced (now at version {tensor._version})"
     with _lock:
         for array in _chain(old):
-            _mark(array, f"{_describe(tensor)} had its data replaced (version {tensor._version})")
+            _mark_stale(array, how)  # stays read-only until the stale nodes are gone
 
 
 def force_writable(tensor: Any) -> None:
     """Make `tensor`'s array writable for an in-place update, invalidating graphs that hold it."""
     _changes[0] += 1
-    if not _entries:
+    if not _live:
         return
+    how = f"{_describe(tensor)} was updated in place (now at version {tensor._version})"
     with _lock:
         for array in _chain(tensor._data):
-            if id(array) not in _entries:
-                continue
-            _mark(array, f"{_describe(tensor)} was updated in place (version {tensor._version})")
-            try:
-                array.flags.writeable = True
-            except ValueError:
-                pass  # memory we do not own (read-only base); the update will say so
+            if _mark_stale(array, how):
+                try:
+                    array.setflags(write=True)
+                except ValueError:
+                    pass  # memory we do not own (read-only base); the update will say so
 
 
-def check_saved(node: Any) -> None:
-    """Raise if an array or tensor `node` saved changed since it was recorded."""
-    saved = node.saved
-    if saved.changes == _changes[0]:
+def check(node: Any) -> None:
+    """Raise if an array or tensor `node` holds changed since it was recorded."""
+    held = node.guard
+    if held[0] == _changes[0]:
         return
-    for array, entry, version in saved.held:
-        if entry[1] != version:
+    for guard in held[1:]:
+        if guard.__class__ is tuple:
+            tensor, version = guard
+            if tensor._version != version:
+                raise RuntimeError(
+                    f"one of the tensors saved for the backward of '{node.name}' was modified "
+                    f"after the forward: {_describe(tensor)} is at version {tensor._version}, "
+                    f"but was saved at version {version}. Its gradient would be wrong; recompute "
+                    "the forward after the change."
+                )
+        elif guard.change is not None:
+            array = guard.array
             raise RuntimeError(
-                f"one of the arrays saved for the backward of '{node.name}' (shape "
-                f"{array.shape}, dtype {array.dtype}) was modified after the forward: "
-                f"{entry[2]}. Its gradient would be wrong; recompute the forward after the "
-                "change (or make the change after backward)."
-            )
-    for tensor, version in saved.tensors:
-        if tensor._version != version:
-            raise RuntimeError(
-                f"one of the tensors saved for the backward of '{node.name}' was modified "
-                f"after the forward: {_describe(tensor)} is at version {tensor._version}, "
-                f"but was saved at version {version}. Its gradient would be wrong; recompute "
-                "the forward after the change."
+                f"an array the backward of '{node.name}' relies on (shape {array.shape}, "
+                f"dtype {array.dtype}) was modified after the forward: {guard.change}. Its "
+                "gradient would be wrong; recompute the forward after the change (or make "
+                "the change after backward)."
             )
