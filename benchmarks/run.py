@@ -65,7 +65,10 @@ def _blas_summary(threads: int) -> str:
 
         threadpool_limits(threads)  # in case NumPy was imported before the variables were set
         pools = [
-            f"{p['internal_api']} {p['version']} ({p.get('architecture', '?')}, {p['num_threads']} threads)"
+            " ".join(
+                str(part) for part in (p["internal_api"], p.get("version"), p.get("architecture")) if part
+            )
+            + f" ({p['num_threads']} threads)"
             for p in threadpool_info()
         ]
         if pools:
