@@ -100,7 +100,10 @@ def format_values(array: Any, max_values: int = 6) -> str:
     options = {"separator": ", ", "max_line_width": 1_000_000, "threshold": 1_000_000}
     if array.dtype.kind in "fc":
         # `+ 0.0` turns -0.0 into 0.0: a gradient blocked by relu reads 0, not -0.
-        options["formatter"] = {"float_kind": lambda v: f"{v + 0.0:.4g}", "complex_kind": lambda v: f"{v:.4g}"}
+        options["formatter"] = {
+            "float_kind": lambda v: f"{v + 0.0:.4g}",
+            "complex_kind": lambda v: f"{v:.4g}",
+        }
     if array.size <= max_values:
         return np.array2string(array, **options).replace("\n", "")
     head = np.array2string(array.ravel()[:max_values], **options)
@@ -258,9 +261,7 @@ def _module_targets(collapse: Any) -> dict:
     modules = collapse if isinstance(collapse, (list, tuple, set, frozenset)) else (collapse,)
     for module in modules:
         if not callable(module) or isinstance(module, Tensor):
-            raise TypeError(
-                f"collapse expects a module or a list of modules, got {type(module).__name__}"
-            )
+            raise TypeError(f"collapse expects a module or a list of modules, got {type(module).__name__}")
     return {id(module): module for module in modules}
 
 
@@ -393,7 +394,9 @@ def _legend(show_scale: bool, show_module: bool) -> str:
         roles = roles[:-1]
     columns = [[("", "", "<B>node roles</B>")] + roles]
     if show_scale:
-        scale = [(fill, "black", html.escape(text, quote=False)) for fill, _, text in [e[1:] for e in GRAD_SCALE]]
+        scale = [
+            (fill, "black", html.escape(text, quote=False)) for fill, _, text in [e[1:] for e in GRAD_SCALE]
+        ]
         scale += [(fill, "black", text) for fill, _, text in (ZERO_GRAD, NONFINITE_GRAD)]
         columns.append([("", "", "<B>fill: gradient L2 norm</B>")] + scale)
     rows = []
@@ -489,7 +492,13 @@ def draw_graph(
     body = _Drawer(graph, show_data, show_grad, grad_norms, max_values, repeat_after).draw(
         _find_collapsed(graph, targets) if targets else [], legend
     )
-    graph_attr = {"rankdir": rankdir, "newrank": "true", "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"}
+    graph_attr = {
+        "rankdir": rankdir,
+        "newrank": "true",
+        "fontname": "Helvetica",
+        "nodesep": "0.25",
+        "ranksep": "0.35",
+    }
     if len(graph.nodes) > LARGE_GRAPH_OPERATIONS:
         # dot's placement (network simplex) runs up to a number of iterations
         # proportional to the graph's size, each costing time proportional to it;
@@ -550,7 +559,9 @@ class _Drawer:
                 continue
             op_id = self.op_ids[node]
             self.lines.append(
-                _node_line(op_id, _node_style("operation"), f"{node.name} ({type(node).__name__})", _quote(node.name))
+                _node_line(
+                    op_id, _node_style("operation"), f"{node.name} ({type(node).__name__})", _quote(node.name)
+                )
             )
             self._tensor(self.graph.outputs[node])  # emits the producer edge
             for tensor in node.inputs:
@@ -587,7 +598,11 @@ class _Drawer:
         for node in reversed(nodes):
             height = heights.setdefault(node, 0) + 1
             for tensor in node.inputs:
-                if tensor is not None and tensor.grad_fn is not None and heights.get(tensor.grad_fn, -1) < height:
+                if (
+                    tensor is not None
+                    and tensor.grad_fn is not None
+                    and heights.get(tensor.grad_fn, -1) < height
+                ):
                     heights[tensor.grad_fn] = height
         uses: dict = {}
         for node in nodes:
@@ -632,7 +647,6 @@ class _Drawer:
         if (tail, head) not in self.edges:
             self.edges.add((tail, head))
             self.lines.append(f"\t{tail} -> {head}\n")
-
 
     def _tensor(self, tensor: Tensor) -> str:
         """The DOT id of `tensor`'s node, emitting the node and its producer edge once."""
@@ -709,5 +723,6 @@ class _Drawer:
                 self.coloured = True
         title = _module_label_name(call)
         tip = f"{title}: " + ", ".join(display_name(p) or "parameter" for p in params)
-        self.lines.append(_node_line(call.node_id, _node_style("module", fill, font), tip, _html_label(rows, title)))
-
+        self.lines.append(
+            _node_line(call.node_id, _node_style("module", fill, font), tip, _html_label(rows, title))
+        )

@@ -146,7 +146,11 @@ class _Narrator:
         for node in graph.nodes:
             name = display_name(graph.outputs[node])
             self.names[node] = name if name is not None else f"#{self.index[node]}"
-        if root.grad_fn is not None and display_name(root) is None and display_name(graph.outputs[root.grad_fn]) is None:
+        if (
+            root.grad_fn is not None
+            and display_name(root) is None
+            and display_name(graph.outputs[root.grad_fn]) is None
+        ):
             self.names[root.grad_fn] = "output"
         elif root.grad_fn is None:
             self.names[id(root)] = display_name(root) or "output"
@@ -179,7 +183,11 @@ class _Narrator:
                 self.emit(f"  to {self.label(tensor)}: no gradient")
                 continue
             array, reduced = _arrived(input_grad, tensor)
-            extra = f"  (summed over broadcast axes from {format_shape(_array(input_grad).shape)})" if reduced else ""
+            extra = (
+                f"  (summed over broadcast axes from {format_shape(_array(input_grad).shape)})"
+                if reduced
+                else ""
+            )
             where = f" (argument {position + 1})" if several else ""
             self.emit(f"  to {self.label(tensor)}{where}: {self.describe(array)}{extra}")
 
@@ -257,7 +265,9 @@ def explain_backward(
             tensor.backward(gradient, retain_graph=retain_graph)
             results = [leaf.grad for leaf in leaves]
         else:
-            results = list(functional_grad(tensor, leaves, gradient, retain_graph=retain_graph, allow_unused=True))
+            results = list(
+                functional_grad(tensor, leaves, gradient, retain_graph=retain_graph, allow_unused=True)
+            )
     finally:
         engine.backward_observers.remove(observer)
 

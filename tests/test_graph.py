@@ -40,9 +40,7 @@ def nodes(svg: ET.Element) -> dict:
 
 def edges(svg: ET.Element) -> list:
     return [
-        tuple(g.find(f"{SVG}title").text.split("->"))
-        for g in svg.iter(f"{SVG}g")
-        if g.get("class") == "edge"
+        tuple(g.find(f"{SVG}title").text.split("->")) for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"
     ]
 
 
@@ -105,7 +103,14 @@ def test_legend_explains_roles_and_the_gradient_scale():
     assert "node roles" in before and not any("vanishing" in t for t in before)
     loss.backward()
     after = " ".join(all_texts(render(al.draw_graph(loss))))
-    for text in ("node roles", "parameter (double border)", "gradient L2 norm", "vanishing", "healthy", "exploding"):
+    for text in (
+        "node roles",
+        "parameter (double border)",
+        "gradient L2 norm",
+        "vanishing",
+        "healthy",
+        "exploding",
+    ):
         assert text in after
     assert "node roles" not in " ".join(all_texts(render(al.draw_graph(loss, legend=False))))
     plain = " ".join(all_texts(render(al.draw_graph(loss, show_grad=False))))
@@ -170,7 +175,9 @@ def test_show_data_shows_small_arrays_and_truncates_large_ones():
     assert "grad [1, 1, 1]" in texts
     assert "data [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, ...] (100 values)" in texts
     assert not any("6.5" in t for t in texts)
-    assert "data [0.5, 1.5, ...] (100 values)" in all_texts(render(al.draw_graph(loss, show_data=True, max_values=2)))
+    assert "data [0.5, 1.5, ...] (100 values)" in all_texts(
+        render(al.draw_graph(loss, show_data=True, max_values=2))
+    )
     assert not any(t.startswith("data") for t in all_texts(render(al.draw_graph(loss))))
 
 
@@ -306,7 +313,7 @@ def test_leaf_and_constant_graphs_and_bad_arguments():
         al.draw_graph([])
     with pytest.raises(ValueError, match="repeat_after"):
         al.draw_graph(leaf, repeat_after=0)
-    assert 'rankdir=LR' in al.draw_graph(leaf, rankdir="LR").source
+    assert "rankdir=LR" in al.draw_graph(leaf, rankdir="LR").source
 
 
 def test_jupyter_display_is_svg():
@@ -333,7 +340,12 @@ def test_missing_dot_gives_install_instructions(monkeypatch, tmp_path):
         with pytest.raises(GraphvizNotFoundError) as caught:
             attempt()
         message = str(caught.value)
-        for hint in ("apt-get install graphviz", "brew install graphviz", "conda install -c conda-forge graphviz", ".source"):
+        for hint in (
+            "apt-get install graphviz",
+            "brew install graphviz",
+            "conda install -c conda-forge graphviz",
+            ".source",
+        ):
             assert hint in message
         assert isinstance(caught.value, RuntimeError) and caught.value.__suppress_context__
     assert "mul" in dot.source

@@ -44,7 +44,10 @@ def test_steps_follow_the_engine_order_and_match_the_stored_gradients():
     np.testing.assert_allclose(values_of(to_b), b.grad.numpy())
     assert "summed over broadcast axes from (3,)" in to_b
     assert f"|g| = {np.linalg.norm(w.grad.numpy()):.3g}" in to_w
-    assert lines[-2:] == [f"  w: (3,), |g| = {np.linalg.norm(w.grad.numpy()):.3g}, values [3, 0, 0]", "  b: scalar, |g| = 1, values 1"]
+    assert lines[-2:] == [
+        f"  w: (3,), |g| = {np.linalg.norm(w.grad.numpy()):.3g}, values [3, 0, 0]",
+        "  b: scalar, |g| = 1, values 1",
+    ]
 
 
 def test_it_is_backward_plus_narration():
