@@ -204,6 +204,14 @@ def _torch_step(weights: list[np.ndarray], x: np.ndarray, labels: np.ndarray):
     return step
 
 
+def _check_float32(engine: EngineMLP, loss: al.Tensor) -> None:
+    """float32 stays float32: the loss, every parameter and every gradient."""
+    params = list(engine.model.parameters()) if engine.uses_nn else engine.params
+    dtypes = {loss.dtype} | {p.dtype for p in params} | {p.grad.dtype for p in params if p.grad is not None}
+    if dtypes != {np.dtype(np.float32)}:
+        raise AssertionError(f"MLP step in float32 produced dtypes {sorted(map(str, dtypes))}")
+
+
 TARGETS = {32: 1.20, 128: 1.10, 1024: 1.05}
 
 
@@ -220,6 +228,7 @@ def run(quick: bool, repeats: int, torch_ok: bool) -> list[Row]:
                 f"MLP batch {size}: engine loss {engine_loss} differs from NumPy's {floor_loss}"
             )
         x_tensor = al.Tensor(x)
+        _check_float32(engine, engine.step(x_tensor, labels))
         candidates = {
             "engine": partial(engine.step, x_tensor, labels),
             "floor": partial(floor.step, x, labels),
