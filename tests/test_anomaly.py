@@ -128,17 +128,17 @@ def test_anomaly_mode_is_per_thread():
     seen = {}
 
     def other():
-        entered.wait()
+        entered.wait(timeout=10)
         seen["enabled"] = al.is_anomaly_enabled()
         x = al.tensor([-1.0], requires_grad=True)
         seen["value"] = x.sqrt().item()  # no error in a thread that did not turn it on
         done.set()
 
-    thread = threading.Thread(target=other)
+    thread = threading.Thread(target=other, daemon=True)  # never blocks exit if this fails
     thread.start()
     with al.detect_anomaly():
         entered.set()
-        done.wait()
+        done.wait(timeout=10)
         with pytest.raises(RuntimeError):
             al.tensor([-1.0], requires_grad=True).sqrt()
     thread.join()

@@ -296,3 +296,14 @@ def test_a_view_of_constant_data_saved_by_a_node_guards_the_viewed_memory():
     loss.backward()
     np.testing.assert_array_equal(p.grad.numpy(), [[1.0, 3.0], [2.0, 4.0]])
     x.data[0, 1] = 100.0
+
+
+def test_the_guard_registry_forgets_arrays_no_graph_holds():
+    w, x, loss = _mul_graph()
+    keys = (id(w.data), id(x.data))
+    assert all(key in inplace._live for key in keys)
+    loss.backward()
+    assert not any(key in inplace._live for key in keys)
+    loss = (w * x).sum()
+    del loss  # dropped without backward
+    assert not any(key in inplace._live for key in keys)

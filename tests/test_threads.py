@@ -31,12 +31,12 @@ def test_grad_mode_is_per_thread():
         seen["enabled_at_start"] = al.is_grad_enabled()
         with al.no_grad():
             ready.set()
-            release.wait()
+            release.wait(timeout=10)
             seen["recorded"] = (x * 2).requires_grad
 
-    thread = threading.Thread(target=other)
+    thread = threading.Thread(target=other, daemon=True)  # never blocks exit if this fails
     thread.start()
-    ready.wait()
+    ready.wait(timeout=10)
     assert al.is_grad_enabled()  # the other thread's no_grad does not reach this one
     assert (x * 2).requires_grad
     release.set()
@@ -80,7 +80,7 @@ def test_two_threads_training_two_models_match_sequential_training():
     setups = [_make_model(seed) for seed in (1, 2)]
     results = [None, None]
     errors = []
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=30)
 
     def run(index):
         try:
@@ -88,7 +88,7 @@ def test_two_threads_training_two_models_match_sequential_training():
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -104,14 +104,14 @@ def test_two_threads_training_two_models_match_sequential_training():
 def test_threads_sharing_one_input_array_release_their_guards():
     shared = al.randn(16, 4)
     weights = [al.randn(4, 2, requires_grad=True) for _ in range(4)]
-    start = threading.Barrier(4)
+    start = threading.Barrier(4, timeout=30)
 
     def run(w):
         start.wait()
         for _ in range(200):
             (shared @ w).tanh().sum().backward()
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in weights]
+    threads = [threading.Thread(target=run, args=(w,), daemon=True) for w in weights]
     for thread in threads:
         thread.start()
     for thread in threads:
