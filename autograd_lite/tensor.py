@@ -403,6 +403,57 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return linalg.matmul(other, self)
 
+    # -- in-place operators: `with al.no_grad(): w -= lr * w.grad` updates w itself ------
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._update_in_place(np.add, other, arithmetic.add)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._update_in_place(np.subtract, other, arithmetic.sub)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._update_in_place(np.multiply, other, arithmetic.mul)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._update_in_place(np.true_divide, other, arithmetic.div)
+
+    def _update_in_place(self, ufunc: np.ufunc, other: Any, out_of_place: Callable) -> Tensor:
+        """Write `self <op> other` into this tensor's array, as PyTorch's in-place operators.
+
+        A leaf that requires grad can only be updated in place with grad mode off (an
+        optimizer-style update); graphs that saved its old values then refuse to backward.
+        A non-leaf in grad mode gets the recorded out-of-place result instead.
+        """
+        if self._requires_grad and grad_mode._state.enabled:
+            if self.grad_fn is None:
+                raise RuntimeError(
+                    "a leaf tensor that requires grad is being used in an in-place operation; "
+                    "update it inside `with al.no_grad():` (as an optimizer does)"
+                )
+            return out_of_place(self, other)
+        value = other._data if isinstance(other, Tensor) else other
+        if not isinstance(value, (bool, int, float, np.ndarray)):
+            value = np.asarray(value)
+        target = self._data
+        result_dtype = np.result_type(target.dtype, value)
+        if not np.can_cast(result_dtype, target.dtype, casting="same_kind"):
+            raise TypeError(
+                f"in-place {ufunc.__name__} would turn this tensor's dtype {target.dtype} into "
+                f"{result_dtype}; use an out-of-place operation"
+            )
+        try:
+            fits = np.broadcast_shapes(np.shape(value), target.shape) == target.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"in-place {ufunc.__name__}: an operand of shape {np.shape(value)} does not "
+                f"broadcast to this tensor's shape {target.shape}"
+            )
+        self._bump_version()
+        ufunc(target, value, out=target, casting="same_kind")
+        return self
+
     def __neg__(self) -> Tensor:
         return arithmetic.neg(self)
 

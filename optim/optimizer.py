@@ -21,7 +21,7 @@ _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "alpha", "lr_decay", "
 class Optimizer:
     """Base class: holds `param_groups` and per-parameter `state`; subclasses define the update.
 
-    `params` is an iterable of Tensors (leaves with `requires_grad=True`, e.g. `nn.Parameter`)
+    `params` is an iterable of leaf Tensors (e.g. `nn.Parameter`; frozen ones with `requires_grad=False` are kept and skipped, as their `.grad` stays None)
     or of dicts (parameter groups: a `"params"` entry plus hyper-parameters overriding
     `defaults`). State is created lazily, on a parameter's first step.
 
@@ -101,11 +101,6 @@ class Optimizer:
                 raise TypeError(f"{where} is a {type(param).__name__}; optimizers take Tensors")
             if param.grad_fn is not None:
                 raise ValueError(f"can't optimize a non-leaf Tensor: {_describe(param, where)}")
-            if not param.requires_grad:
-                raise ValueError(
-                    f"{_describe(param, where)} does not require grad; create it with "
-                    "requires_grad=True (nn.Parameter does) or leave it out"
-                )
             if id(param) in seen:
                 raise ValueError(f"{_describe(param, where)} appears twice in the same param group")
             seen.add(id(param))

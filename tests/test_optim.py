@@ -408,7 +408,6 @@ def test_step_returns_the_closure_loss():
         (lambda p: optim.SGD([p[0], p[0]]), "twice"),
         (lambda p: optim.SGD([{"params": p}, {"params": p[:1]}]), "already in param group 0"),
         (lambda p: optim.SGD([p[0] * 2]), "non-leaf"),
-        (lambda p: optim.SGD([al.zeros(2)]), "does not require grad"),
     ],
 )
 def test_bad_arguments_raise_value_error(make, match):
@@ -429,10 +428,21 @@ def test_bad_parameter_types_raise_type_error():
 
 def test_error_names_the_parameter():
     a = al.tensor([1.0], requires_grad=True)
-    b = al.zeros(3)
-    b.name = "frozen"
-    with pytest.raises(ValueError, match=r"parameter 1 of param group 0 'frozen' \(shape \(3,\)"):
+    b = al.tensor([2.0, 3.0, 4.0], requires_grad=True) * 2
+    b.name = "scaled"
+    with pytest.raises(ValueError, match=r"non-leaf.*parameter 1 of param group 0 'scaled' \(shape \(3,\)"):
         optim.SGD([a, b])
+
+
+def test_frozen_parameters_are_accepted_and_skipped():
+    # As PyTorch: a leaf with requires_grad=False may be listed; its .grad stays None.
+    trained = al.tensor([1.0], requires_grad=True)
+    frozen = al.tensor([5.0])
+    opt = optim.SGD([trained, frozen], lr=0.5)
+    (trained * 2).sum().backward()
+    opt.step()
+    assert trained.item() == 0.0
+    assert frozen.item() == 5.0
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
