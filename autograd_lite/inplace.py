@@ -220,6 +220,57 @@ def is_guarded(array: np.ndarray) -> bool:
     return ref is not None and ref() is not None
 
 
+class ReadOnlyDataError(ValueError):
+    """A write to an array that a graph still needs for its backward."""
+
+
+class GuardedData(np.ndarray):
+    """What `Tensor.data` hands out while a graph holds the array: the same memory,
+    read-only, whose in-place writes raise an error naming the tensor and what to do
+    (NumPy's own message says only "read-only"). Computing with it gives plain arrays."""
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self._description = getattr(obj, "_description", "this array")
+
+    def _refuse(self) -> None:
+        raise ReadOnlyDataError(
+            f"{self._description} is read-only: a graph saved it for a backward that has not "
+            "run yet, and changing it in place would make that gradient wrong. Call backward() "
+            "first (or drop the graph), or update it as an optimizer does, with "
+            "`with al.no_grad(): t -= ...` or `t.data = new_array` (a backward through the old "
+            "graph then raises)."
+        )
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._refuse()
+
+    def fill(self, value: Any) -> None:
+        self._refuse()
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, out: Any = None, **kwargs: Any) -> Any:
+        if out is not None:
+            if any(isinstance(o, GuardedData) for o in out):
+                self._refuse()
+            kwargs["out"] = out
+        inputs = tuple(i.view(_ndarray) if isinstance(i, GuardedData) else i for i in inputs)
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def copy(self, order: str = "C") -> np.ndarray:  # type: ignore[override]
+        return self.view(_ndarray).copy(order)
+
+    def astype(self, *args: Any, **kwargs: Any) -> np.ndarray:  # type: ignore[override]
+        return self.view(_ndarray).astype(*args, **kwargs)
+
+
+def readable_data(tensor: Any, array: np.ndarray) -> np.ndarray:
+    """`array` itself, or a `GuardedData` view of it while a graph holds it."""
+    if array.flags.writeable or not any(is_guarded(a) for a in _chain(array)):
+        return array
+    view = array.view(GuardedData)
+    view._description = f"the data of {_describe(tensor)}"
+    return view
+
+
 def _describe(tensor: Any) -> str:
     label = f"'{tensor.name}' " if getattr(tensor, "name", None) else ""
     return f"tensor {label}of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"

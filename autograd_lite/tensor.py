@@ -94,7 +94,8 @@ class Tensor:
         """
         if self.grad_fn is not None:
             inplace.guard_output(self)
-        return self._data
+        data = self._data
+        return data if data.flags.writeable else inplace.readable_data(self, data)
 
     @data.setter
     def data(self, value: Any) -> None:

@@ -300,10 +300,43 @@ def test_a_view_of_constant_data_saved_by_a_node_guards_the_viewed_memory():
 
 def test_the_guard_registry_forgets_arrays_no_graph_holds():
     w, x, loss = _mul_graph()
-    keys = (id(w.data), id(x.data))
+    keys = (id(w.numpy()), id(x.numpy()))
     assert all(key in inplace._live for key in keys)
     loss.backward()
     assert not any(key in inplace._live for key in keys)
     loss = (w * x).sum()
     del loss  # dropped without backward
     assert not any(key in inplace._live for key in keys)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda data: data.__setitem__(0, 5.0),
+        lambda data: data.__imul__(2),
+        lambda data: data.fill(0.0),
+        lambda data: np.add(data, 1, out=data),
+        lambda data: data[:1].__isub__(1),
+    ],
+    ids=["setitem", "imul", "fill", "ufunc-out", "view-isub"],
+)
+def test_blocked_write_names_the_tensor_and_what_to_do(write):
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    w.name = "w"
+    pending = (w * 3.0).sum()
+    with pytest.raises(ValueError, match=r"data of tensor 'w' of shape \(2,\).*read-only.*backward"):
+        write(w.data)
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    pending.backward()
+    write(w.data)  # after the backward the array is the tensor's plain, writable array
+    assert type(w.data) is np.ndarray
+
+
+def test_computing_with_guarded_data_gives_plain_writable_arrays():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    pending = (w * 3.0).sum()
+    for result in (w.data * 2, w.data.copy(), np.array(w.data), w.data.astype(np.float64)):
+        assert type(result) is np.ndarray
+        result[0] = 7.0
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    del pending
