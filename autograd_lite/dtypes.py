@@ -34,10 +34,6 @@ def set_default_dtype(dtype: Any) -> None:
     _default_float = dtype
 
 
-def is_floating(dtype: np.dtype) -> bool:
-    return dtype.kind == "f"
-
-
 def infer_dtype(data: Any) -> np.dtype | None:
     """The dtype PyTorch gives Python data: bool, int64, or the default float; None for arrays."""
     if isinstance(data, np.generic):
@@ -67,19 +63,12 @@ def _collect_kinds(data: Any, kinds: set) -> None:
         item = stack.pop()
         if isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif isinstance(item, bool) or isinstance(item, np.bool_):
+        elif isinstance(item, (bool, np.bool_)):
             kinds.add("b")
         elif isinstance(item, (int, np.integer)):
             kinds.add("i")
-        elif isinstance(item, np.ndarray) or hasattr(item, "dtype"):
-            kinds.add(np.asarray(item).dtype.kind if not hasattr(item, "_data") else item.dtype.kind)
+        elif hasattr(item, "dtype"):  # arrays, NumPy scalars and Tensors inside a list
+            kinds.add(np.dtype(item.dtype).kind)
         else:
             kinds.add("f")
 
-
-def result_float_dtype(*dtypes: np.dtype) -> np.dtype:
-    """The dtype of an op mixing these dtypes, by PyTorch's rule (floats win over integers)."""
-    floats = [d for d in dtypes if d.kind == "f"]
-    if floats:
-        return np.result_type(*floats)
-    return np.result_type(*dtypes)
