@@ -1,8 +1,7 @@
 """One SGD step of an MLP 784-256-128-10 (ReLU, softmax cross-entropy), float32.
 
-The engine runs it with `nn` and `optim` when they provide the layers, and with
-`al.linear` / `al.relu` plus a fused cross-entropy otherwise; the floor is the
-same forward, backward and update written by hand in NumPy.
+The engine runs it with `nn` (Dense, ReLU, CrossEntropyLoss) and `optim.SGD`; the
+floor is the same forward, backward and update written by hand in NumPy.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from functools import partial
 import numpy as np
 
 import autograd_lite as al
-from autograd_lite.function import Op
+import nn
+import optim
 
 from .timing import Row, measure
 
@@ -93,88 +93,32 @@ def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.nd
 # -- the engine ------------------------------------------------------------------
 
 
-class _FusedCrossEntropy(Op):
-    """mean(logsumexp(z) - z[label]);  d/dz = (softmax(z) - onehot) / N
-
-    Used only while `nn` has no cross-entropy of its own."""
-
-    __slots__ = ("labels",)
-    name = "cross_entropy"
-
-    @staticmethod
-    def forward(ctx, logits, labels):
-        ctx.labels = labels
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        ctx.save_for_backward(log_probs)
-        return -log_probs[np.arange(len(labels)), labels].mean()
-
-    @staticmethod
-    def backward(ctx, grad):
-        (log_probs,) = ctx.saved_tensors
-        labels = ctx.labels
-        delta = np.exp(log_probs)
-        delta[np.arange(len(labels)), labels] -= 1
-        delta *= grad / len(labels)
-        return delta, None
-
-
-def _have_nn() -> bool:
-    try:
-        import nn
-        import optim
-    except ImportError:
-        return False
-    return all(hasattr(nn, name) for name in ("Sequential", "Dense", "ReLU", "CrossEntropyLoss")) and hasattr(
-        optim, "SGD"
-    )
-
-
 class EngineMLP:
-    """The MLP on autograd_lite: nn + optim when available."""
+    """The MLP on autograd_lite: nn.Sequential of Dense/ReLU, CrossEntropyLoss and SGD."""
 
     def __init__(self, weights: list[np.ndarray]) -> None:
-        self.uses_nn = _have_nn()
-        if self.uses_nn:
-            import nn
-            import optim
-
-            self.model = nn.Sequential(
-                nn.Dense(SIZES[0], SIZES[1]), nn.ReLU(), nn.Dense(SIZES[1], SIZES[2]), nn.ReLU(),
-                nn.Dense(SIZES[2], SIZES[3]),
-            )  # fmt: skip
-            params = list(self.model.parameters())
-            for param, value in zip(params, weights):
-                param.data = value.copy()
-            self.criterion = nn.CrossEntropyLoss()
-            self.optimizer = optim.SGD(params, lr=LEARNING_RATE)
-        else:
-            self.params = [al.tensor(w.copy(), requires_grad=True) for w in weights]
+        self.model = nn.Sequential(
+            nn.Dense(SIZES[0], SIZES[1]), nn.ReLU(), nn.Dense(SIZES[1], SIZES[2]), nn.ReLU(),
+            nn.Dense(SIZES[2], SIZES[3]),
+        )  # fmt: skip
+        params = list(self.model.parameters())
+        for param, value in zip(params, weights):
+            param.data = value.copy()
+        self.criterion = nn.CrossEntropyLoss()
+        self.optimizer = optim.SGD(params, lr=LEARNING_RATE)
 
     def _loss(self, x: al.Tensor, labels: np.ndarray) -> al.Tensor:
-        if self.uses_nn:
-            return self.criterion(self.model(x), labels)
-        w1, b1, w2, b2, w3, b3 = self.params
-        h = al.relu(al.linear(x, w1, b1))
-        h = al.relu(al.linear(h, w2, b2))
-        return _FusedCrossEntropy.apply(al.linear(h, w3, b3), labels)
+        return self.criterion(self.model(x), labels)
 
     def loss(self, x: np.ndarray, labels: np.ndarray) -> float:
         with al.no_grad():
             return self._loss(al.Tensor(x), labels).item()
 
-    def step(self, x: al.Tensor, labels: np.ndarray) -> float:
-        if self.uses_nn:
-            self.optimizer.zero_grad()
-            loss = self._loss(x, labels)
-            loss.backward()
-            self.optimizer.step()
-            return loss
+    def step(self, x: al.Tensor, labels: np.ndarray) -> al.Tensor:
+        self.optimizer.zero_grad()
         loss = self._loss(x, labels)
         loss.backward()
-        for param in self.params:
-            param.data -= LEARNING_RATE * param.grad.data
-            param.grad = None
+        self.optimizer.step()
         return loss
 
 
@@ -206,7 +150,7 @@ def _torch_step(weights: list[np.ndarray], x: np.ndarray, labels: np.ndarray):
 
 def _check_float32(engine: EngineMLP, loss: al.Tensor) -> None:
     """float32 stays float32: the loss, every parameter and every gradient."""
-    params = list(engine.model.parameters()) if engine.uses_nn else engine.params
+    params = list(engine.model.parameters())
     dtypes = {loss.dtype} | {p.dtype for p in params} | {p.grad.dtype for p in params if p.grad is not None}
     if dtypes != {np.dtype(np.float32)}:
         raise AssertionError(f"MLP step in float32 produced dtypes {sorted(map(str, dtypes))}")
@@ -247,7 +191,5 @@ def run(quick: bool, repeats: int, torch_ok: bool) -> list[Row]:
         )
         if target:
             row.met = row.ratio <= target
-        if not engine.uses_nn and size == batches[0]:
-            row.note = "built from al.linear/al.relu and a fused cross-entropy (nn/optim not available)"
         rows.append(row)
     return rows
