@@ -184,16 +184,17 @@ class Optimizer:
                 grad_tensor = param.grad
                 if grad_tensor is None:
                     continue
-                where = f"parameter {index} of param group {group_index}"
                 grad = grad_tensor._data
                 data = param._data
                 if grad.shape != data.shape:
                     raise ValueError(
-                        f"gradient of shape {grad.shape} for {_describe(param, where)}; they must match"
+                        f"gradient of shape {grad.shape} for {_describe(param, _where(index, group_index))}; "
+                        "they must match"
                     )
                 if grad.dtype != data.dtype:
                     raise TypeError(
-                        f"gradient of dtype {grad.dtype} for {_describe(param, where)}; they must match"
+                        f"gradient of dtype {grad.dtype} for {_describe(param, _where(index, group_index))}; "
+                        "they must match"
                     )
                 for key, value in self.state.get(param, {}).items():
                     if isinstance(value, np.ndarray) and (
@@ -201,7 +202,7 @@ class Optimizer:
                     ):
                         raise ValueError(
                             f"optimizer state {key!r} has shape {value.shape} and dtype {value.dtype}, "
-                            f"but {_describe(param, where)} (was its data replaced?)"
+                            f"but {_describe(param, _where(index, group_index))} (was its data replaced?)"
                         )
                 work.append((group, param, grad))
         return work
@@ -361,6 +362,10 @@ class Optimizer:
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         """State keys a parameter that has stepped must have under these settings."""
         return ()
+
+
+def _where(index: int, group_index: int) -> str:
+    return f"parameter {index} of param group {group_index}"
 
 
 def _describe(param: Tensor, where: str) -> str:
