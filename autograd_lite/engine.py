@@ -15,6 +15,7 @@ import numpy as np
 from . import function, grad_mode
 from .anomaly import check_backward
 from .function import _FREED_MESSAGE, Function
+from .inplace import NOTHING_SAVED
 from .inplace import check as check_guards
 
 Tensor: Any = None  # set by tensor.py
@@ -143,38 +144,57 @@ def run_backward(
     retained: list | None = [] if capture is None else None
     ready = [fn for fn in root_nodes if fn not in counts]
     observers = backward_observers
+    check_anomaly = function._anomaly_hook is not None
     # Keys whose pending gradient is a sum this backward allocated: further gradients are
     # added into it in place. (A first gradient may be shared or saved; it is never written.)
     owned = None if create_graph else set()
+    # This loop runs once per node, so its cost is the per-node overhead of a backward:
+    # what stays the same for the whole pass is decided here, once.
+    plain = not create_graph and capture is None and not observers and not check_anomaly
+    ready_pop = ready.pop
+    pending_pop = pending.pop
     previous_mode = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
     try:
         while ready:
-            node = ready.pop()
-            grad = pending.pop(node)
+            node = ready_pop()
+            grad = pending_pop(node)
             if node.hooks is not None or node.retained is not None:
                 grad = _run_node_hooks(node, grad, create_graph, retained)
             if capture is not None and node in captured_nodes:
                 for index in captured_nodes[node]:
                     captured[index] = grad
-            inputs = node.inputs
-            if node.saved is None:
+            saved = node.saved
+            if saved is None:
                 raise RuntimeError(_FREED_MESSAGE.format(name=node.name))
             if node.guard is not None:
                 check_guards(node)
-            grads = node._run_backward(grad, create_graph)
+            if plain and node.takes_arrays:
+                # A built-in op's rule, called directly: arrays in, arrays out.
+                grads = node.backward(node, grad)
+                if grads.__class__ is not tuple:
+                    grads = (grads,)
+            else:
+                grads = node._run_backward(grad, create_graph)
+            inputs = node.inputs
             if len(grads) != len(inputs):
                 raise RuntimeError(
                     f"backward of '{node.name}' returned {len(grads)} gradients for "
                     f"{len(inputs)} inputs"
                 )
-            if function._anomaly_hook is not None:
-                check_backward(node, grads)
-            if observers:
+            if not plain:
+                if check_anomaly:
+                    check_backward(node, grads)
                 for observer in observers:
                     observer(node, grad, grads)
             if not retain_graph:
-                node.release()
+                # node.release(), spelled out: this is the hot loop.
+                if saved:
+                    node.saved = None
+                elif saved is not NOTHING_SAVED:
+                    node.saved = NOTHING_SAVED
+                if node.guard is not None:
+                    node.guard = None  # the last node to let go of an array makes it writable
             del grad
             for tensor, g in zip(inputs, grads):
                 if tensor is None or g is None:

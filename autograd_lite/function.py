@@ -50,10 +50,15 @@ class Function:
     """
 
     # guard: read-only guards on arrays user code can reach (see inplace.py), or None.
-    __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created", "guard")
+    # calls: module calls that returned this node's output (module_calls.py); unset
+    # until one does, so creating a node never pays for it.
+    __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created", "guard", "calls")
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"
+
+    #: whether `backward` takes and returns arrays (built-in ops) rather than Tensors.
+    takes_arrays: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -169,6 +174,8 @@ class Op(Function):
     """
 
     __slots__ = ()
+
+    takes_arrays = True
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Any:

@@ -45,28 +45,27 @@ class _Guard:
     __slots__ = ("array", "key", "ref", "change", "__weakref__")
 
     def __del__(self) -> None:
+        # Runs once per guarded array per graph (every training step for each parameter),
+        # often with cold caches after large array work: kept to a few operations.
         try:
-            _restore(self)
+            with _lock:
+                key = self.key
+                current = _live.get(key)
+                if current is self.ref:
+                    del _live[key]
+                elif current is not None and current() is not None:
+                    return  # a newer guard (after a forced update) protects the array now
+                array = self.array
+                try:
+                    array.setflags(write=True)
+                except ValueError:
+                    # A view whose base another node still guards; retried when that base is freed.
+                    _stuck_views.append(weakref.ref(array))
+                    return
+                if _stuck_views and array.base is None:
+                    _retry_stuck_views()
         except Exception:  # noqa: BLE001 - never raise from a finaliser (interpreter exit)
             pass
-
-
-def _restore(guard: _Guard) -> None:
-    with _lock:
-        current = _live.get(guard.key)
-        if current is guard.ref:
-            del _live[guard.key]
-        elif current is not None and current() is not None:
-            return  # a newer guard (after a forced update) protects the array now
-        array = guard.array
-        try:
-            array.setflags(write=True)
-        except ValueError:
-            # A view whose base another node still guards; retried when that base is freed.
-            _stuck_views.append(weakref.ref(array))
-            return
-        if array.base is None and _stuck_views:
-            _retry_stuck_views()
 
 
 def _retry_stuck_views() -> None:
@@ -84,25 +83,31 @@ def _retry_stuck_views() -> None:
 
 def _guard_of(array: np.ndarray) -> _Guard | None:
     """The live guard of `array`, made if needed; None for arrays read-only before us."""
-    ref = _live.get(id(array))
+    key = id(array)
+    ref = _live.get(key)
     if ref is not None:
         guard = ref()
         if guard is not None:
             return guard  # already read-only: a forced update removes the entry first
     with _lock:
-        ref = _live.get(id(array))
-        guard = ref() if ref is not None else None
-        if guard is None:
-            if not array.flags.writeable:
-                return None
-            guard = _Guard()
-            guard.array = array
-            guard.key = id(array)
-            guard.change = None
-            guard.ref = weakref.ref(guard)
-            _live[guard.key] = guard.ref
-            array.setflags(write=False)
+        ref = _live.get(key)
+        if ref is not None:
+            guard = ref()
+            if guard is not None:
+                return guard
+        if not array.flags.writeable:
+            return None
+        guard = _new_guard(_Guard)
+        guard.array = array
+        guard.key = key
+        guard.change = None
+        guard.ref = ref = weakref.ref(guard)
+        _live[key] = ref
+        array.setflags(write=False)
         return guard
+
+
+_new_guard = object.__new__
 
 
 def _chain(array: np.ndarray) -> list:
