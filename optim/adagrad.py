@@ -85,17 +85,30 @@ class Adagrad(Optimizer):
     def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "sum": np.full_like(param._data, group["initial_accumulator_value"])}
 
+    def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float]:
+        return (
+            float(group["lr"]),
+            float(group["lr_decay"]),
+            float(group["weight_decay"]),
+            float(group["eps"]),
+        )
+
     def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        options: tuple[float, float, float, float],
     ) -> None:
-        state["step"] += 1
+        lr, lr_decay, weight_decay, eps = options
+        step = state["step"] = state["step"] + 1
         adagrad_update(
             param,
             grad,
             state["sum"],
-            step=state["step"],
-            lr=float(group["lr"]),
-            lr_decay=float(group["lr_decay"]),
-            weight_decay=float(group["weight_decay"]),
-            eps=float(group["eps"]),
+            step=step,
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            eps=eps,
         )

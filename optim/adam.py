@@ -107,28 +107,43 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = np.zeros_like(param._data)
         return state
 
+    def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float, float, bool]:
+        beta1, beta2 = group["betas"]
+        return (
+            float(group["lr"]),
+            float(beta1),
+            float(beta2),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            bool(group["amsgrad"]),
+        )
+
     def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        options: tuple[float, float, float, float, float, bool],
     ) -> None:
+        lr, beta1, beta2, eps, weight_decay, amsgrad = options
         max_exp_avg_sq = None
-        if group["amsgrad"]:
+        if amsgrad:
             if "max_exp_avg_sq" not in state:  # amsgrad switched on after earlier steps
                 state["max_exp_avg_sq"] = np.zeros_like(param)
             max_exp_avg_sq = state["max_exp_avg_sq"]
-        state["step"] += 1
-        beta1, beta2 = group["betas"]
+        step = state["step"] = state["step"] + 1
         adam_update(
             param,
             grad,
             state["exp_avg"],
             state["exp_avg_sq"],
             max_exp_avg_sq,
-            step=state["step"],
-            lr=float(group["lr"]),
-            beta1=float(beta1),
-            beta2=float(beta2),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
+            step=step,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            weight_decay=weight_decay,
             decoupled=self._decoupled,
         )
 

@@ -26,7 +26,8 @@ class Optimizer:
     `defaults`). State is created lazily, on a parameter's first step.
 
     Subclasses set `_array_state` (the state entries that are parameter-shaped arrays) and
-    implement `_init_state(param, group)` and `_update(param, grad, state, group)`.
+    implement `_init_state(param, group)` and `_update(param, grad, state, options)`, where
+    `options` is what `_group_options(group)` returns (the group itself unless overridden).
 
     >>> import autograd_lite as al, optim
     >>> w = al.tensor([1.0, 2.0], requires_grad=True)
@@ -163,57 +164,70 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         work = self._checked_work()
-        for group, param, grad in work:
-            # Declares the in-place write: a graph still holding the array lets go of its
-            # read-only guard and will refuse a backward through the changed values.
-            param._bump_version()
-            state = self.state.get(param)
-            fresh = state is None
-            if fresh:
-                state = self._init_state(param, group)
-            self._update(param._data, grad, state, group)
-            if fresh and state:
-                self.state[param] = state
+        states = self.state
+        init_state = self._init_state
+        update = self._update
+        for group, items in work:
+            options = self._group_options(group)
+            for param, grad, state in items:
+                # Declares the in-place write: a graph still holding the array lets go of its
+                # read-only guard and will refuse a backward through the changed values.
+                param._bump_version()
+                if state is None:
+                    state = init_state(param, group)
+                    update(param._data, grad, state, options)
+                    if state:
+                        states[param] = state
+                else:
+                    update(param._data, grad, state, options)
         return loss
 
-    def _checked_work(self) -> list[tuple[dict[str, Any], Tensor, np.ndarray]]:
-        """(group, param, grad array) for every parameter with a gradient, after checking all."""
+    def _checked_work(
+        self,
+    ) -> list[tuple[dict[str, Any], list[tuple[Tensor, np.ndarray, dict[str, Any] | None]]]]:
+        """Per group with work: (group, [(param, grad array, state or None), ...]), all checked.
+
+        Runs before any update, so that a bad gradient or state anywhere raises while every
+        parameter is still unchanged.
+        """
         work = []
+        states = self.state
         for group_index, group in enumerate(self.param_groups):
-            for index, param in enumerate(group["params"]):
-                grad_tensor = param.grad
+            items = []
+            for param in group["params"]:
+                grad_tensor = param._grad
                 if grad_tensor is None:
                     continue
                 grad = grad_tensor._data
                 data = param._data
-                if grad.shape != data.shape:
-                    raise ValueError(
-                        f"gradient of shape {grad.shape} for {_describe(param, _where(index, group_index))}; "
-                        "they must match"
-                    )
-                if grad.dtype != data.dtype:
-                    raise TypeError(
-                        f"gradient of dtype {grad.dtype} for {_describe(param, _where(index, group_index))}; "
-                        "they must match"
-                    )
-                for key, value in self.state.get(param, {}).items():
-                    if isinstance(value, np.ndarray) and (
-                        value.shape != data.shape or value.dtype != data.dtype
-                    ):
-                        raise ValueError(
-                            f"optimizer state {key!r} has shape {value.shape} and dtype {value.dtype}, "
-                            f"but {_describe(param, _where(index, group_index))} (was its data replaced?)"
-                        )
-                work.append((group, param, grad))
+                shape = data.shape
+                dtype = data.dtype
+                if grad.shape != shape or grad.dtype != dtype:
+                    _raise_for_gradient(param, grad, group, group_index)
+                state = states.get(param)
+                if state:
+                    for value in state.values():
+                        if isinstance(value, np.ndarray) and (value.shape != shape or value.dtype != dtype):
+                            _raise_for_state(param, state, group, group_index)
+                items.append((param, grad, state))
+            if items:
+                work.append((group, items))
         return work
+
+    def _group_options(self, group: dict[str, Any]) -> Any:
+        """What `_update` receives as `options`, computed once per group per step.
+
+        The group itself by default; subclasses return their hyper-parameters ready for use
+        (converted once, instead of once per parameter).
+        """
+        return group
 
     def _init_state(self, param: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The state of a parameter before its first update."""
         return {}
 
-    def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: Any) -> None:
+        """Update `param` in place from `grad`, `state` and `_group_options(group)`."""
         raise NotImplementedError(f"{type(self).__name__} does not define an update")
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -227,14 +241,17 @@ class Optimizer:
         >>> opt.zero_grad(); w.grad is None
         True
         """
+        if set_to_none:
+            for group in self.param_groups:
+                for param in group["params"]:
+                    param._grad = None
+            return
         for group in self.param_groups:
             for param in group["params"]:
                 grad = param._grad
                 if grad is None:
                     continue
-                if set_to_none:
-                    param._grad = None
-                elif grad.grad_fn is not None or not grad._data.flags.writeable:
+                if grad.grad_fn is not None or not grad._data.flags.writeable:
                     # A gradient built with create_graph is cut from its graph first.
                     param._grad = Tensor._make(np.zeros_like(grad._data), None)
                 else:
@@ -366,6 +383,34 @@ class Optimizer:
 
 def _where(index: int, group_index: int) -> str:
     return f"parameter {index} of param group {group_index}"
+
+
+def _where_in_group(param: Tensor, group: dict[str, Any], group_index: int) -> str:
+    # Identity, not ==: Tensor equality is elementwise.
+    index = next(i for i, p in enumerate(group["params"]) if p is param)
+    return _describe(param, _where(index, group_index))
+
+
+def _raise_for_gradient(param: Tensor, grad: np.ndarray, group: dict[str, Any], group_index: int) -> None:
+    data = param._data
+    if grad.shape != data.shape:
+        raise ValueError(
+            f"gradient of shape {grad.shape} for {_where_in_group(param, group, group_index)}; "
+            "they must match"
+        )
+    raise TypeError(
+        f"gradient of dtype {grad.dtype} for {_where_in_group(param, group, group_index)}; they must match"
+    )
+
+
+def _raise_for_state(param: Tensor, state: dict[str, Any], group: dict[str, Any], group_index: int) -> None:
+    data = param._data
+    for key, value in state.items():
+        if isinstance(value, np.ndarray) and (value.shape != data.shape or value.dtype != data.dtype):
+            raise ValueError(
+                f"optimizer state {key!r} has shape {value.shape} and dtype {value.dtype}, "
+                f"but {_where_in_group(param, group, group_index)} (was its data replaced?)"
+            )
 
 
 def _describe(param: Tensor, where: str) -> str:

@@ -106,25 +106,39 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(param._data)
         return state
 
+    def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float, float, bool]:
+        return (
+            float(group["lr"]),
+            float(group["alpha"]),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            float(group["momentum"]),
+            bool(group["centered"]),
+        )
+
     def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        options: tuple[float, float, float, float, float, bool],
     ) -> None:
-        momentum = float(group["momentum"])
+        lr, alpha, eps, weight_decay, momentum, centered = options
         # Settings switched on after earlier steps start their buffers at zero.
         if momentum > 0 and "momentum_buffer" not in state:
             state["momentum_buffer"] = np.zeros_like(param)
-        if group["centered"] and "grad_avg" not in state:
+        if centered and "grad_avg" not in state:
             state["grad_avg"] = np.zeros_like(param)
         state["step"] += 1
         rmsprop_update(
             param,
             grad,
             state["square_avg"],
-            state["grad_avg"] if group["centered"] else None,
+            state["grad_avg"] if centered else None,
             state["momentum_buffer"] if momentum > 0 else None,
-            lr=float(group["lr"]),
-            alpha=float(group["alpha"]),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
             momentum=momentum,
         )
