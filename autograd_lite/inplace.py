@@ -130,9 +130,29 @@ def _guards_for(arrays: list, guards: list) -> None:
 
 
 def _attach(node: Any, guards: list) -> None:
-    if guards:
-        held = node.guard
-        node.guard = (held if held is not None else (_changes[0],)) + tuple(guards)
+    """Add `guards` to what `node` holds.
+
+    A node holding one guard keeps the guard itself (most nodes with a leaf operand: no
+    tuple to allocate, one object fewer for the cycle collector); otherwise a tuple that
+    starts with the value of `_changes` when it was made, so that `check` can skip it.
+    """
+    if not guards:
+        return
+    held = node.guard
+    if held is None:
+        node.guard = guards[0] if len(guards) == 1 else (_changes[0], *guards)
+    elif held.__class__ is _Guard:
+        node.guard = (-1, held, *guards)  # -1: `check` looks at every entry
+    else:
+        node.guard = (*held, *guards)
+
+
+def _held(node: Any) -> tuple:
+    """The guards and (tensor, version) pairs `node` holds."""
+    held = node.guard
+    if held is None:
+        return ()
+    return (held,) if held.__class__ is _Guard else held[1:]
 
 
 def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
@@ -162,9 +182,7 @@ def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
             _guards_for((value,), guards)
     if out.base is not None and _shares(out, reachable):
         _guards_for(_chain(out)[:-1], guards)
-    if guards:
-        held = ctx.guard
-        ctx.guard = (held if held is not None else (_changes[0],)) + tuple(guards)
+    _attach(ctx, guards)
 
 
 def _shares(array: np.ndarray, reachable: list) -> bool:
@@ -202,11 +220,9 @@ def guard_output(tensor: Any) -> None:
     if saved is None or saved is NOTHING_SAVED:
         return  # run by a backward: the graph no longer reads this array
     array = tensor._data
-    held = node.guard
-    if held is not None:
-        for guard in held[1:]:
-            if getattr(guard, "array", None) is array:
-                return
+    for guard in _held(node):
+        if getattr(guard, "array", None) is array:
+            return
     guards: list = []
     _guards_for([array], guards)
     _attach(node, guards)
@@ -320,9 +336,12 @@ def force_writable(tensor: Any) -> None:
 def check(node: Any) -> None:
     """Raise if an array or tensor `node` holds changed since it was recorded."""
     held = node.guard
-    if held[0] == _changes[0]:
+    if held.__class__ is _Guard:
+        if held.change is None:
+            return
+    elif held[0] == _changes[0]:
         return
-    for guard in held[1:]:
+    for guard in _held(node):
         if guard.__class__ is tuple:
             tensor, version = guard
             if tensor._version != version:
