@@ -255,7 +255,7 @@ class Optimizer:
                     # A gradient built with create_graph is cut from its graph first.
                     param._grad = Tensor._make(np.zeros_like(grad._data), None)
                 else:
-                    grad._data[...] = 0
+                    grad._data.fill(0)
 
     # -- state dicts -----------------------------------------------------------------
 

@@ -469,6 +469,58 @@ def test_failed_step_changes_nothing(name):
     _assert_state_dicts_equal(opt.state_dict(), state_before)
 
 
+def test_a_bad_gradient_in_a_later_group_changes_no_earlier_group():
+    a, b, c = _params((2,), (3,), (2, 2))
+    opt = optim.SGD([{"params": [a]}, {"params": [b, c], "lr": 0.5}], lr=0.1, momentum=0.9)
+    _set_grads([a, b, c])
+    before = [p.data.copy() for p in (a, b, c)]
+    c.grad.data = np.ones(4, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"shape \(4,\) for parameter 1 of param group 1"):
+        opt.step()
+    for p, old in zip((a, b, c), before):
+        np.testing.assert_array_equal(p.data, old)
+    assert opt.state == {}
+
+
+class _CountingSGD(optim.Optimizer):
+    """A minimal subclass: plain SGD that counts its calls, to test the base class's contract."""
+
+    def __init__(self, params, lr=0.1, override_options=False):
+        self.option_calls = []
+        self.override_options = override_options
+        super().__init__(params, dict(lr=lr))
+
+    def _group_options(self, group):
+        self.option_calls.append(group["lr"])
+        return float(group["lr"]) if self.override_options else super()._group_options(group)
+
+    def _update(self, param, grad, state, options):
+        lr = options if self.override_options else options["lr"]
+        param -= lr * grad
+        if lr > 0.2:
+            state["steps"] = state.get("steps", 0) + 1
+
+
+@pytest.mark.parametrize("override_options", [False, True])
+def test_subclass_gets_options_once_per_group_per_step(override_options):
+    a, b, c, frozen = *_params((2,), (3,), (1,)), al.tensor([7.0])
+    opt = _CountingSGD([{"params": [a, b, frozen]}, {"params": [c], "lr": 0.5}], override_options=override_options)
+    for _ in range(2):
+        _set_grads([a, b, c])
+        opt.step()
+    assert opt.option_calls == [0.1, 0.5, 0.1, 0.5]  # not once per parameter
+    np.testing.assert_allclose(a.data, [0.8, 1.8])
+    np.testing.assert_allclose(c.data, [0.0])
+    assert frozen.item() == 7.0
+    # State is kept only where the update wrote some (here: the lr 0.5 group).
+    assert set(opt.state) == {c} and opt.state[c] == {"steps": 2}
+    a.grad = None
+    b.grad = None
+    c.grad = None
+    opt.step()
+    assert opt.option_calls == [0.1, 0.5, 0.1, 0.5]  # no gradients: no group work at all
+
+
 def test_failed_first_step_creates_no_state():
     a, b = _params((2,), (3,))
     opt = optim.Adam([a, b])
