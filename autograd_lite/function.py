@@ -183,17 +183,28 @@ class Op(Function):
         ctx.saved = ()
         # This runs once per operation, so its own cost is the per-op overhead on small
         # arrays: one- and two-argument calls (nearly all of them) skip the general loop.
+        # `outside` notes an argument whose memory user code can reach (a leaf's array or
+        # a NumPy array): what the node keeps of it is made read-only below.
         if len(args) == 2 and not options:
             a, b = args
             a_input = b_input = None
+            outside = False
             if isinstance(a, Tensor):
                 if a._requires_grad:
                     a_input = a
+                if a.grad_fn is None:
+                    outside = True
                 a = a._data
+            elif a.__class__ is _ndarray:
+                outside = True
             if isinstance(b, Tensor):
                 if b._requires_grad:
                     b_input = b
+                if b.grad_fn is None:
+                    outside = True
                 b = b._data
+            elif b.__class__ is _ndarray:
+                outside = True
             result = cls.forward(ctx, a, b)
             inputs = (a_input, b_input)
             needs_grad = a_input is not None or b_input is not None
@@ -202,24 +213,29 @@ class Op(Function):
             result = cls.forward(ctx, x._data)
             needs_grad = x._requires_grad
             inputs = (x if needs_grad else None,)
+            outside = x.grad_fn is None
         else:
             arrays = []
             input_list = []
-            needs_grad = False
+            needs_grad = outside = False
             for arg in args:
                 if isinstance(arg, Tensor):
                     arrays.append(arg._data)
+                    if arg.grad_fn is None:
+                        outside = True
                     if arg._requires_grad:
                         input_list.append(arg)
                         needs_grad = True
                         continue
                 else:
+                    if arg.__class__ is _ndarray:
+                        outside = True
                     arrays.append(arg)
                 input_list.append(None)
             result = cls.forward(ctx, *arrays, **options)
             inputs = tuple(input_list)
         # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
-        out = result if type(result) is np.ndarray else np.asarray(result)
+        out = result if result.__class__ is _ndarray else np.asarray(result)
         if needs_grad and _grad_state.enabled:
             ctx.inputs = inputs
             ctx.hooks = None
@@ -231,16 +247,12 @@ class Op(Function):
                     if value is result:
                         _note_saved_output(ctx, saved, result, out)
                         break
-            if saved or out.base is not None:
-                for arg in args:
-                    if arg.__class__ is _ndarray or (isinstance(arg, Tensor) and arg.grad_fn is None):
-                        # A leaf's or the caller's array: make what the node keeps of it read-only.
-                        inplace.guard_op(ctx, args, out)
-                        break
+            if outside and (saved or out.base is not None):
+                inplace.guard_op(ctx, args, out)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
-            return Tensor._make(out, ctx)
-        return Tensor._make(out, None)
+            return _make_tensor(out, ctx)
+        return _make_tensor(out, None)
 
     def _run_backward(self, grad: Any, create_graph: bool) -> tuple:
         if not create_graph:
@@ -288,6 +300,7 @@ def _note_saved_output(ctx: Op, saved: tuple, result: Any, out: np.ndarray) -> N
 
 _new_object = object.__new__
 _ndarray = np.ndarray
+_make_tensor: Any = None  # Tensor._make, set by tensor.py
 # The per-thread grad-mode flag (one object for the process; its attribute is per thread).
 _grad_state = grad_mode._state
 

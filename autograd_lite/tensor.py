@@ -639,6 +639,7 @@ def _root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
 
 
 function.Tensor = Tensor
+function._make_tensor = Tensor._make
 engine.Tensor = Tensor
 inplace.Tensor = Tensor
 
