@@ -126,8 +126,12 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     >>> al.linear(al.ones((4, 3)), al.ones((2, 3)), al.zeros(2)).shape
     (4, 2)
     """
-    x, weight = as_tensor(x), as_tensor(weight)
-    if bias is not None:
+    # isinstance first: a layer calls this with Tensors every time.
+    if not isinstance(x, Tensor):
+        x = as_tensor(x)
+    if not isinstance(weight, Tensor):
+        weight = as_tensor(weight)
+    if bias is not None and not isinstance(bias, Tensor):
         bias = as_tensor(bias)
     x_shape, w_shape = x._data.shape, weight._data.shape
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
