@@ -502,10 +502,10 @@ class CrossEntropy(Op):
         scale = (grad * ctx.weights).reshape((-1, 1))
         if isinstance(x, Tensor):
             # create_graph: the softmax is recomputed from x so it is part of the graph.
-            return (softmax(x, axis=1) - _one_hot(labels, x.shape, x.dtype)) * scale, None
+            return (softmax(x, axis=1) - _one_hot(labels, x.shape, x.dtype)) * scale
         grad_x = probs * scale
         grad_x[np.arange(len(labels)), labels] -= scale[:, 0]
-        return grad_x, None
+        return grad_x
 
 
 class NLL(Op):
@@ -577,7 +577,9 @@ def cross_entropy(
         )
     labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
     class_weight = _class_weight("cross_entropy", weight, input)
-    return CrossEntropy.apply(input, labels, kept=kept, class_weight=class_weight, reduction=reduction)
+    # Labels go as an option, not an argument: the node keeps them (ctx.labels) but never
+    # differentiates by them, and options are not scanned for arrays to guard.
+    return CrossEntropy.apply(input, labels=labels, kept=kept, class_weight=class_weight, reduction=reduction)
 
 
 def _cross_entropy_probabilities(
