@@ -265,14 +265,14 @@ def _module_targets(collapse: Any) -> dict:
     return {id(module): module for module in modules}
 
 
-def _internals(output: Tensor, inputs: tuple) -> tuple[set, dict, list]:
-    """The nodes between a call's inputs and its output, the leaves they read, and the
-    inputs actually crossed (the walk stops at the call's input tensors)."""
+def _internals(output_node: Any, inputs: tuple) -> tuple[set, dict, list]:
+    """The nodes between a call's inputs and its output's node, the leaves they read,
+    and the inputs actually crossed (the walk stops at the call's input tensors)."""
     stop = {id(t) for t in inputs}
-    nodes = {output.grad_fn}
+    nodes = {output_node}
     leaves: dict = {}
     crossed: dict = {}
-    stack = [output.grad_fn]
+    stack = [output_node]
     while stack:
         node = stack.pop()
         for tensor in node.inputs:
@@ -291,12 +291,11 @@ def _internals(output: Tensor, inputs: tuple) -> tuple[set, dict, list]:
 def _find_collapsed(graph: CollectedGraph, targets: dict) -> list:
     candidates = []
     for node in graph.nodes:
-        tensor = graph.outputs[node]
-        for call in module_calls.calls_of(tensor):
+        for call in module_calls.calls_at(node):
             # A module returning one of its inputs (Identity) has no internals to hide.
-            if id(call.module) in targets and not any(t is tensor for t in call.inputs):
-                nodes, leaves, inputs = _internals(tensor, call.inputs)
-                candidates.append(_Collapsed(call.module, tensor, inputs, nodes, leaves))
+            if id(call.module) in targets and not any(t.grad_fn is node for t in call.inputs):
+                nodes, leaves, inputs = _internals(node, call.inputs)
+                candidates.append(_Collapsed(call.module, graph.outputs[node], inputs, nodes, leaves))
     # Outer calls first: a module nested in an already collapsed one disappears inside it.
     candidates.sort(key=lambda c: len(c.nodes), reverse=True)
     accepted: list = []

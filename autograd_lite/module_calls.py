@@ -1,6 +1,13 @@
 """Which module call produced which tensor, so that `draw_graph(..., collapse=module)` can
-draw a module's internals as one node. An entry lives as long as its output tensor and
-refers to the module and the inputs weakly: recording never keeps a graph alive."""
+draw a module's internals as one node.
+
+A call is noted on the graph node that produced its output (the node's `calls` slot,
+left unset on nodes no module returned), so a note lives exactly as long as its node:
+nothing to clean up when a graph is freed, and nothing at all for a call that built no
+graph (under `no_grad`, or on inputs that need no gradient). An entry is a tuple of
+weak references: (module, the output it was noted through, *inputs that require grad).
+It never keeps a module or a tensor alive and never closes a reference cycle.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +16,7 @@ from typing import Any, NamedTuple
 
 from .tensor import Tensor
 
-# id(output) -> (weak reference to the output, list of (module ref, input refs)); a
-# list because nested modules (a Sequential and its last layer) return the same
-# tensor. Keyed by id, not by the tensor: Tensor's == is elementwise.
-_calls: dict = {}
-
-
-class _OutputRef(weakref.ref):
-    __slots__ = ("key",)
-
-
-def _forget(ref: _OutputRef) -> None:
-    # Called as the output tensor is freed, before its id can be reused.
-    current = _calls.get(ref.key)
-    if current is not None and current[0] is ref:
-        del _calls[ref.key]
+_ref = weakref.ref
 
 
 class ModuleCall(NamedTuple):
@@ -33,10 +26,53 @@ class ModuleCall(NamedTuple):
     inputs: tuple
 
 
+def note(module: Any, args: tuple, output: Tensor, fresh: bool = False) -> None:
+    """Note on `output.grad_fn` that `module(*args)` returned `output`.
+
+    `output` must have a node. `fresh=True` promises that the node carries no note
+    yet (see `nn.Module.__call__`), which skips reading the unset slot: that read
+    raises internally and would cost more than the rest of the note. A node's first
+    note is stored as one entry; later ones (an enclosing module returning the same
+    tensor, an `Identity`) make it a list, innermost first.
+
+    Every entry holds a weak reference to the tensor it was noted through, so an
+    output without weak references was never noted: that is how callers know a
+    node is fresh.
+
+    >>> import autograd_lite as al
+    >>> class Doubler: ...
+    >>> doubler, x = Doubler(), al.ones(2, requires_grad=True)
+    >>> out = x * 2
+    >>> note(doubler, (x,), out)
+    >>> calls_of(out)[0].module is doubler, calls_of(out)[0].inputs == (x,)
+    (True, True)
+    """
+    entry = (_ref(module), _ref(output), *_input_refs(args))
+    if fresh:
+        output.grad_fn.calls = entry
+    else:
+        _add(output.grad_fn, entry)
+
+
+def _add(node: Any, entry: tuple) -> None:
+    previous = getattr(node, "calls", None)
+    if previous is None:
+        node.calls = entry
+    elif previous.__class__ is list:
+        previous.append(entry)
+    else:
+        node.calls = [previous, entry]
+
+
+def _input_refs(args: tuple) -> list:
+    return [_ref(a) for a in args if isinstance(a, Tensor) and a._requires_grad]
+
+
 def record(module: Any, args: tuple, output: Any) -> None:
     """Note that `module(*args)` returned `output` (called by `nn.Module.__call__`).
 
-    Only calls that recorded a graph are kept; the cost is one dict insertion.
+    Only calls that recorded a graph are kept: a Tensor output with a `grad_fn`, or
+    the tensors with one in a returned tuple or list.
 
     >>> import autograd_lite as al
     >>> class Double:
@@ -50,28 +86,44 @@ def record(module: Any, args: tuple, output: Any) -> None:
     True
     """
     if isinstance(output, Tensor):
-        if output.grad_fn is None:
-            return
-        outputs: tuple = (output,)
-    elif isinstance(output, (tuple, list)):
-        outputs = tuple(t for t in output if isinstance(t, Tensor) and t.grad_fn is not None)
-        if not outputs:
-            return
-    else:
+        if output.grad_fn is not None:
+            note(module, args, output)
         return
-    entry = (
-        weakref.ref(module),
-        tuple(weakref.ref(a) for a in args if isinstance(a, Tensor) and a._requires_grad),
-    )
-    for tensor in outputs:
-        key = id(tensor)
-        current = _calls.get(key)
-        if current is not None and current[0]() is tensor:
-            current[1].append(entry)
-        else:
-            ref = _OutputRef(tensor, _forget)
-            ref.key = key
-            _calls[key] = (ref, [entry])
+    if not isinstance(output, (tuple, list)):
+        return
+    module_ref = None
+    noted: list = []
+    for tensor in output:
+        node = tensor.grad_fn if isinstance(tensor, Tensor) else None
+        if node is None or any(node is other for other in noted):
+            continue  # a node returned twice is noted once
+        if module_ref is None:
+            module_ref, inputs = _ref(module), _input_refs(args)
+        noted.append(node)
+        _add(node, (module_ref, _ref(tensor), *inputs))
+
+
+def calls_at(node: Any) -> list[ModuleCall]:
+    """The recorded module calls whose output `node` produced, innermost first.
+
+    Calls whose module no longer exists are left out; inputs that no longer exist
+    are left out of `inputs`.
+
+    >>> import autograd_lite as al
+    >>> calls_at((al.ones(2, requires_grad=True) * 2).grad_fn)
+    []
+    """
+    notes = getattr(node, "calls", None)
+    if notes is None:
+        return []
+    result = []
+    for entry in notes if notes.__class__ is list else (notes,):
+        module = entry[0]()
+        if module is None:
+            continue
+        inputs = tuple([t for t in (ref() for ref in entry[2:]) if t is not None])
+        result.append(ModuleCall(module, inputs))
+    return result
 
 
 def calls_of(tensor: Tensor) -> list[ModuleCall]:
@@ -84,14 +136,5 @@ def calls_of(tensor: Tensor) -> list[ModuleCall]:
     >>> calls_of(al.ones(2))
     []
     """
-    current = _calls.get(id(tensor))
-    if current is None or current[0]() is not tensor:
-        return []
-    result = []
-    for module_ref, input_refs in current[1]:
-        module = module_ref()
-        if module is None:
-            continue
-        inputs = tuple(t for t in (ref() for ref in input_refs) if t is not None)
-        result.append(ModuleCall(module, inputs))
-    return result
+    node = tensor.grad_fn
+    return [] if node is None else calls_at(node)

@@ -3,16 +3,23 @@ buffer to an attribute registers it, which gives dotted names, `state_dict` and 
 
 from __future__ import annotations
 
+import sys
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from autograd_lite import Tensor
+from autograd_lite.module_calls import note as _note_call
 from autograd_lite.module_calls import record as _record_call
 
 from .parameter import Parameter
+
+_weak = weakref.ref
+_weakref_count = weakref.getweakrefcount
+_refcount = sys.getrefcount
 
 
 class _CallState(threading.local):
@@ -95,14 +102,38 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         depth = _calls.depth
-        if depth[0] == 0 and self._stamped_token is not _names_token:
+        level = depth[0]
+        if level == 0 and self._stamped_token is not _names_token:
             self._stamp_parameter_names()
-        depth[0] += 1
+        depth[0] = level + 1
         try:
             output = self.forward(*args, **kwargs)
         finally:
-            depth[0] -= 1
-        _record_call(self, args, output)  # lets draw_graph(..., collapse=module) find this call's nodes
+            depth[0] = level
+        # Noted on the output's node so that draw_graph(..., collapse=module) can find
+        # this call (module_calls.py); a call that built no graph costs one test.
+        if output.__class__ is Tensor:
+            node = output.grad_fn
+            if node is not None:
+                # Reading the slot of a node no module returned raises internally and
+                # costs more than the note itself, so fresh nodes are told apart first:
+                # the output has no weak references (every note holds one to the tensor
+                # it was made through) and is the only tensor on its node (reference
+                # count 3: output.grad_fn, `node`, the argument). Most calls take this
+                # path, and a one-input call is noted right here.
+                if _weakref_count(output) == 0 and _refcount(node) == 3:
+                    if len(args) == 1 and args[0].__class__ is Tensor:
+                        x = args[0]
+                        if x._requires_grad:
+                            node.calls = (_weak(self), _weak(output), _weak(x))
+                        else:
+                            node.calls = (_weak(self), _weak(output))
+                    else:
+                        _note_call(self, args, output, fresh=True)
+                else:
+                    _note_call(self, args, output)
+        else:
+            _record_call(self, args, output)
         return output
 
     def _stamp_parameter_names(self) -> None:

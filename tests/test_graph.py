@@ -247,18 +247,24 @@ def test_collapse_of_an_unused_module_changes_nothing():
 def test_module_call_records_do_not_keep_graphs_alive():
     layer = nn.Dense(3, 2)
     x = al.randn(5, 3, requires_grad=True)
+    assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
     out = layer(x)
     (call,) = module_calls.calls_of(out)
     assert call.module is layer and call.inputs == (x,)
-    before = len(module_calls._calls)
+    # the record refers to the module and the input weakly, and lives on out's node
+    assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 1
     ref = weakref.ref(out)
-    del out, call
-    assert ref() is None  # freed by reference counting alone
-    assert len(module_calls._calls) == before - 1
-    with al.no_grad():
-        layer(x)
-    assert len(module_calls._calls) == before - 1
-    gc.collect()
+    gc.disable()
+    try:
+        del out, call
+        assert ref() is None  # freed by reference counting alone
+        # nothing of the record outlives the node: its weak references are gone too
+        assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
+        with al.no_grad():
+            layer(x)
+        assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
+    finally:
+        gc.enable()
 
 
 def test_a_chain_100000_deep_is_drawn_with_the_default_recursion_limit():
