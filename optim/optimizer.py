@@ -165,7 +165,8 @@ class Optimizer:
                 loss = closure()
         work = self._checked_work()
         states = self.state
-        init_state = self._init_state
+        # None when the state starts empty (plain SGD's stays empty: made every step).
+        init_state = self._init_state if type(self)._init_state is not Optimizer._init_state else None
         update = self._update
         for group, items in work:
             options = self._group_options(group)
@@ -174,7 +175,7 @@ class Optimizer:
                 # read-only guard and will refuse a backward through the changed values.
                 param._bump_version()
                 if state is None:
-                    state = init_state(param, group)
+                    state = init_state(param, group) if init_state is not None else {}
                     update(param._data, grad, state, options)
                     if state:
                         states[param] = state
