@@ -340,3 +340,26 @@ def test_computing_with_guarded_data_gives_plain_writable_arrays():
         result[0] = 7.0
     np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
     del pending
+
+
+@pytest.mark.parametrize("change", ["replace", "bump"])
+def test_a_node_holding_one_guard_then_more_still_sees_every_change(change):
+    # w * 3.0 keeps one guard (w's array); reading the output's data adds a second one.
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 3.0
+    loss = (y * y).sum()
+    assert not y.data.flags.writeable  # y's array joins the guards of its node
+    if change == "replace":
+        w.data = np.array([5.0, 6.0], dtype=np.float32)
+    else:
+        w._bump_version()
+    with pytest.raises(RuntimeError, match="'mul'"):
+        loss.backward()
+
+
+def test_one_guard_per_node_without_a_tuple_is_released_by_backward():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 3.0
+    assert isinstance(y.grad_fn.guard, inplace._Guard)
+    y.sum().backward()
+    assert y.grad_fn.guard is None and w.data.flags.writeable
