@@ -26,18 +26,11 @@ class ModuleCall(NamedTuple):
     inputs: tuple
 
 
-def note(module: Any, args: tuple, output: Tensor, fresh: bool = False) -> None:
-    """Note on `output.grad_fn` that `module(*args)` returned `output`.
+def note(module: Any, args: tuple, output: Tensor) -> None:
+    """Note on `output.grad_fn` (which must exist) that `module(*args)` returned `output`.
 
-    `output` must have a node. `fresh=True` promises that the node carries no note
-    yet (see `nn.Module.__call__`), which skips reading the unset slot: that read
-    raises internally and would cost more than the rest of the note. A node's first
-    note is stored as one entry; later ones (an enclosing module returning the same
-    tensor, an `Identity`) make it a list, innermost first.
-
-    Every entry holds a weak reference to the tensor it was noted through, so an
-    output without weak references was never noted: that is how callers know a
-    node is fresh.
+    `nn.Module.__call__` does the same inline, and first tells apart a fresh node (one
+    that carries no note yet) without reading its unset slot.
 
     >>> import autograd_lite as al
     >>> class Doubler: ...
@@ -47,14 +40,21 @@ def note(module: Any, args: tuple, output: Tensor, fresh: bool = False) -> None:
     >>> calls_of(out)[0].module is doubler, calls_of(out)[0].inputs == (x,)
     (True, True)
     """
-    entry = (_ref(module), _ref(output), *_input_refs(args))
-    if fresh:
-        output.grad_fn.calls = entry
-    else:
-        _add(output.grad_fn, entry)
+    add(output.grad_fn, (_ref(module), _ref(output), *input_refs(args)))
 
 
-def _add(node: Any, entry: tuple) -> None:
+def add(node: Any, entry: tuple) -> None:
+    """Add `entry` to the notes of `node`: the first is stored as it is, later ones
+    (an enclosing module returning the same tensor, an `Identity`) make a list,
+    innermost first.
+
+    >>> import autograd_lite as al
+    >>> class Doubler: ...
+    >>> doubler, out = Doubler(), al.ones(2, requires_grad=True) * 2
+    >>> add(out.grad_fn, (weakref.ref(doubler), weakref.ref(out)))
+    >>> [call.module is doubler for call in calls_of(out)]
+    [True]
+    """
     previous = getattr(node, "calls", None)
     if previous is None:
         node.calls = entry
@@ -64,7 +64,14 @@ def _add(node: Any, entry: tuple) -> None:
         node.calls = [previous, entry]
 
 
-def _input_refs(args: tuple) -> list:
+def input_refs(args: tuple) -> list:
+    """Weak references to the arguments that are tensors requiring grad.
+
+    >>> import autograd_lite as al
+    >>> x = al.ones(2, requires_grad=True)
+    >>> [ref() is x for ref in input_refs((x, al.ones(2), 3.0))]
+    [True]
+    """
     return [_ref(a) for a in args if isinstance(a, Tensor) and a._requires_grad]
 
 
@@ -98,9 +105,9 @@ def record(module: Any, args: tuple, output: Any) -> None:
         if node is None or any(node is other for other in noted):
             continue  # a node returned twice is noted once
         if module_ref is None:
-            module_ref, inputs = _ref(module), _input_refs(args)
+            module_ref, inputs = _ref(module), input_refs(args)
         noted.append(node)
-        _add(node, (module_ref, _ref(tensor), *inputs))
+        add(node, (module_ref, _ref(tensor), *inputs))
 
 
 def calls_at(node: Any) -> list[ModuleCall]:

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from autograd_lite import Tensor
-from autograd_lite.module_calls import note as _note_call
+from autograd_lite.module_calls import add as _add_call
+from autograd_lite.module_calls import input_refs as _input_refs
 from autograd_lite.module_calls import record as _record_call
 
 from .parameter import Parameter
@@ -119,19 +120,16 @@ class Module:
                 # costs more than the note itself, so fresh nodes are told apart first:
                 # the output has no weak references (every note holds one to the tensor
                 # it was made through) and is the only tensor on its node (reference
-                # count 3: output.grad_fn, `node`, the argument). Most calls take this
-                # path, and a one-input call is noted right here.
-                if _weakref_count(output) == 0 and _refcount(node) == 3:
-                    if len(args) == 1 and args[0].__class__ is Tensor:
-                        x = args[0]
-                        if x._requires_grad:
-                            node.calls = (_weak(self), _weak(output), _weak(x))
-                        else:
-                            node.calls = (_weak(self), _weak(output))
-                    else:
-                        _note_call(self, args, output, fresh=True)
+                # count 3: output.grad_fn, `node`, the argument). Most calls are fresh.
+                fresh = _weakref_count(output) == 0 and _refcount(node) == 3
+                if len(args) == 1 and args[0].__class__ is Tensor and args[0]._requires_grad:
+                    entry = (_weak(self), _weak(output), _weak(args[0]))
                 else:
-                    _note_call(self, args, output)
+                    entry = (_weak(self), _weak(output), *_input_refs(args))
+                if fresh:
+                    node.calls = entry
+                else:
+                    _add_call(node, entry)
         else:
             _record_call(self, args, output)
         return output
