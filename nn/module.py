@@ -23,6 +23,22 @@ _weakref_count = weakref.getweakrefcount
 _refcount = sys.getrefcount
 
 
+def _held_once_count() -> int:
+    # What sys.getrefcount reports in Module.__call__ for a node that only its output
+    # refers to: one attribute, one local, the argument. Measured in the same shape
+    # rather than assumed, since interpreters differ in the references they count.
+    class Holder:
+        __slots__ = ("grad_fn",)
+
+    holder = Holder()
+    holder.grad_fn = Holder()
+    node = holder.grad_fn
+    return _refcount(node)
+
+
+_HELD_ONCE = _held_once_count()
+
+
 class _CallState(threading.local):
     # Depth of nested Module calls in this thread: the outermost call (depth 0) is the
     # root whose names get stamped on the parameters. A one-element list, so that a
@@ -120,8 +136,8 @@ class Module:
                 # costs more than the note itself, so fresh nodes are told apart first:
                 # the output has no weak references (every note holds one to the tensor
                 # it was made through) and is the only tensor on its node (reference
-                # count 3: output.grad_fn, `node`, the argument). Most calls are fresh.
-                fresh = _weakref_count(output) == 0 and _refcount(node) == 3
+                # count _HELD_ONCE: output.grad_fn, `node`, the argument). Most are.
+                fresh = _weakref_count(output) == 0 and _refcount(node) == _HELD_ONCE
                 if len(args) == 1 and args[0].__class__ is Tensor and args[0]._requires_grad:
                     entry = (_weak(self), _weak(output), _weak(args[0]))
                 else:

@@ -212,3 +212,18 @@ def test_collapse_finds_a_call_through_a_tensor_sharing_its_node():
     x = al.Tensor(np.ones((4, 3), np.float32), requires_grad=True, name="x")
     out = (copy.copy(layer(x)) * 2).sum()
     assert "Linear" in al.draw_graph(out, collapse=layer).source
+
+
+def test_fresh_nodes_are_noted_without_reading_their_slot(monkeypatch):
+    # Reading an unset slot is the costly part of a note; plain calls must not need it.
+    import nn.module
+
+    extended = []
+    add = nn.module._add_call
+    monkeypatch.setattr(nn.module, "_add_call", lambda node, entry: (extended.append(node), add(node, entry)))
+    layer, relu, identity, loss_fn = nn.Dense(3, 2), nn.ReLU(), nn.Identity(), nn.MSELoss()
+    hidden = relu(layer(leaf(2, 3)))
+    loss = loss_fn(hidden, al.zeros((2, 2)))
+    assert extended == [] and len(calls_of(hidden)) == len(calls_of(loss)) == 1
+    identity(hidden)  # a second note on hidden's node
+    assert extended == [hidden.grad_fn]
