@@ -76,7 +76,8 @@ def input_refs(args: tuple) -> list:
 
 
 def record(module: Any, args: tuple, output: Any) -> None:
-    """Note that `module(*args)` returned `output` (called by `nn.Module.__call__`).
+    """Note that `module(*args)` returned `output`, whatever it is (`nn.Module.__call__`
+    calls it for outputs other than a plain Tensor).
 
     Only calls that recorded a graph are kept: a Tensor output with a `grad_fn`, or
     the tensors with one in a returned tuple or list.
