@@ -50,8 +50,7 @@ class Function:
     """
 
     # guard: read-only guards on arrays user code can reach (see inplace.py), or None.
-    # calls: module calls that returned this node's output (module_calls.py); unset
-    # until one does, so creating a node never pays for it.
+    # calls: the module calls that returned this node's output (module_calls.py), or None.
     __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created", "guard", "calls")
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
@@ -124,6 +123,7 @@ class Function:
         ctx.hooks = None
         ctx.retained = None
         ctx.guard = None
+        ctx.calls = None
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
         if isinstance(result, tuple):
@@ -241,6 +241,7 @@ class Op(Function):
             ctx.hooks = None
             ctx.retained = None
             ctx.guard = None
+            ctx.calls = None
             saved = ctx.saved
             if saved:
                 for value in saved:

@@ -2,7 +2,7 @@
 draw a module's internals as one node.
 
 A call is noted on the graph node that produced its output (the node's `calls` slot,
-left unset on nodes no module returned), so a note lives exactly as long as its node:
+None on nodes no module returned), so a note lives exactly as long as its node:
 nothing to clean up when a graph is freed, and nothing at all for a call that built no
 graph (under `no_grad`, or on inputs that need no gradient). An entry is a tuple of
 weak references: (module, the output it was noted through, *inputs that require grad).
@@ -29,8 +29,7 @@ class ModuleCall(NamedTuple):
 def note(module: Any, args: tuple, output: Tensor) -> None:
     """Note on `output.grad_fn` (which must exist) that `module(*args)` returned `output`.
 
-    `nn.Module.__call__` does the same inline, and first tells apart a fresh node (one
-    that carries no note yet) without reading its unset slot.
+    `nn.Module.__call__` does the same inline.
 
     >>> import autograd_lite as al
     >>> class Doubler: ...

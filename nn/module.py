@@ -3,7 +3,6 @@ buffer to an attribute registers it, which gives dotted names, `state_dict` and 
 
 from __future__ import annotations
 
-import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -19,24 +18,6 @@ from autograd_lite.module_calls import record as _record_call
 from .parameter import Parameter
 
 _weak = weakref.ref
-_weakref_count = weakref.getweakrefcount
-_refcount = sys.getrefcount
-
-
-def _held_once_count() -> int:
-    # What sys.getrefcount reports in Module.__call__ for a node that only its output
-    # refers to: one attribute, one local, the argument. Measured in the same shape
-    # rather than assumed, since interpreters differ in the references they count.
-    class Holder:
-        __slots__ = ("grad_fn",)
-
-    holder = Holder()
-    holder.grad_fn = Holder()
-    node = holder.grad_fn
-    return _refcount(node)
-
-
-_HELD_ONCE = _held_once_count()
 
 
 class _CallState(threading.local):
@@ -132,17 +113,11 @@ class Module:
         if output.__class__ is Tensor:
             node = output.grad_fn
             if node is not None:
-                # Reading the slot of a node no module returned raises internally and
-                # costs more than the note itself, so fresh nodes are told apart first:
-                # the output has no weak references (every note holds one to the tensor
-                # it was made through) and is the only tensor on its node (reference
-                # count _HELD_ONCE: output.grad_fn, `node`, the argument). Most are.
-                fresh = _weakref_count(output) == 0 and _refcount(node) == _HELD_ONCE
                 if len(args) == 1 and args[0].__class__ is Tensor and args[0]._requires_grad:
                     entry = (_weak(self), _weak(output), _weak(args[0]))
                 else:
                     entry = (_weak(self), _weak(output), *_input_refs(args))
-                if fresh:
+                if node.calls is None:
                     node.calls = entry
                 else:
                     _add_call(node, entry)

@@ -214,8 +214,8 @@ def test_collapse_finds_a_call_through_a_tensor_sharing_its_node():
     assert "Linear" in al.draw_graph(out, collapse=layer).source
 
 
-def test_fresh_nodes_are_noted_without_reading_their_slot(monkeypatch):
-    # Reading an unset slot is the costly part of a note; plain calls must not need it.
+def test_a_first_note_is_stored_on_the_node_directly(monkeypatch):
+    # Only a second note on one node (nesting, Identity) goes through the general add.
     import nn.module
 
     extended = []
