@@ -161,13 +161,31 @@ def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
     Called when some argument is a leaf tensor or an ndarray: the arrays the node saved
     that are (or view) such memory, and that memory when the output is a view of it.
     """
+    # The common case, once per op with a leaf operand: the node saved some arguments'
+    # arrays themselves (or arrays of its own). Views take the general path below.
+    guards: list = []
+    if out.base is None:
+        for value in ctx.saved:
+            if value.__class__ is not _ndarray:
+                continue
+            if value.base is not None:
+                break
+            for arg in args:
+                if arg is value or (isinstance(arg, Tensor) and arg._data is value and arg.grad_fn is None):
+                    guard = _guard_of(value)
+                    if guard is not None:
+                        guards.append(guard)
+                    break
+        else:
+            _attach(ctx, guards)
+            return
+        guards.clear()
     reachable = []
     for arg in args:
         if arg.__class__ is _ndarray:
             reachable.append(arg)
         elif isinstance(arg, Tensor) and arg.grad_fn is None:
             reachable.append(arg._data)
-    guards: list = []
     for value in ctx.saved:
         if value.__class__ is not _ndarray:
             continue
