@@ -336,6 +336,17 @@ def replaced(tensor: Any, old: np.ndarray) -> None:
             _mark_stale(array, how)  # stays read-only until the stale nodes are gone
 
 
+def declare_updates(tensors: Any) -> None:
+    """Before `tensors`' arrays are updated in place (an optimizer step): bump their versions
+    and make the arrays writable, as `Tensor._bump_version()` does for one tensor."""
+    _changes[0] += 1
+    for tensor in tensors:
+        tensor._version += 1
+    if _live:
+        for tensor in tensors:
+            force_writable(tensor)
+
+
 def force_writable(tensor: Any) -> None:
     """Make `tensor`'s array writable for an in-place update, invalidating graphs that hold it."""
     _changes[0] += 1

@@ -13,6 +13,7 @@ import numpy as np
 
 from autograd_lite import Tensor
 from autograd_lite.grad_mode import enable_grad
+from autograd_lite.inplace import declare_updates
 
 # Hyper-parameters that must be >= 0 whenever an optimizer has them.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "alpha", "lr_decay", "initial_accumulator_value")
@@ -164,6 +165,9 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         work = self._checked_work()
+        # Declares the in-place writes: a graph still holding an array lets go of its
+        # read-only guard and will refuse a backward through the changed values.
+        declare_updates([item[0] for _, items in work for item in items])
         states = self.state
         # None when the state starts empty (plain SGD's stays empty: made every step).
         init_state = self._init_state if type(self)._init_state is not Optimizer._init_state else None
@@ -171,9 +175,6 @@ class Optimizer:
         for group, items in work:
             options = self._group_options(group)
             for param, grad, state in items:
-                # Declares the in-place write: a graph still holding the array lets go of its
-                # read-only guard and will refuse a backward through the changed values.
-                param._bump_version()
                 if state is None:
                     state = init_state(param, group) if init_state is not None else {}
                     update(param._data, grad, state, options)
