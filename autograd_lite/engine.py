@@ -233,6 +233,11 @@ def run_backward(
                         grad = _run_tensor_hooks(tensor._hooks, grad, create_graph)
                     captured[index] = grad
             return _captured_result(captured, capture, create_graph, allow_unused)
+        if not retained and not _any_hooks(leaf_grads):
+            while leaf_grads:
+                leaf, grad = leaf_grads.popitem()
+                _accumulate(leaf, grad, create_graph)
+            return None
         # Every hook runs before any .grad changes, so a failing hook or rule leaves them all.
         finished = []
         while leaf_grads:
@@ -252,6 +257,13 @@ def run_backward(
         return None
     finally:
         grad_mode._state.enabled = previous_mode
+
+
+def _any_hooks(leaves: Iterable[Any]) -> bool:
+    for leaf in leaves:
+        if leaf._hooks:
+            return True
+    return False
 
 
 def _add(pending: dict, key: Any, grad: Any, owned: set | None = None) -> None:
