@@ -621,7 +621,7 @@ def _root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
                 f"grad can be implicitly created only for scalar outputs: backward() on a "
                 f"tensor of shape {data.shape} needs a gradient argument of that shape"
             )
-        grad = np.ones_like(data)
+        grad = np.ones(data.shape, data.dtype)
         return Tensor._make(grad, None) if create_graph else grad
     if isinstance(gradient, Tensor):
         grad_tensor = gradient
