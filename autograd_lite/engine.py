@@ -73,7 +73,9 @@ def _consumer_counts(roots: Iterable[Function]) -> dict:
     root_set = set(stack)
     while stack:
         node = stack.pop()
-        for tensor in node.inputs:
+        # node.inputs, spelled out (see Function.__slots__): this runs once per node.
+        arity = node._arity
+        for tensor in (node._first, node._second) if arity == 2 else (node._first,) if arity == 1 else node._first:
             if tensor is None:
                 continue
             fn = tensor.grad_fn
@@ -176,7 +178,14 @@ def run_backward(
                     grads = (grads,)
             else:
                 grads = node._run_backward(grad, create_graph)
-            inputs = node.inputs
+            # node.inputs, spelled out (see Function.__slots__).
+            arity = node._arity
+            if arity == 2:
+                inputs = (node._first, node._second)
+            elif arity == 1:
+                inputs = (node._first,)
+            else:
+                inputs = node._first
             if len(grads) != len(inputs):
                 raise RuntimeError(
                     f"backward of '{node.name}' returned {len(grads)} gradients for "

@@ -49,9 +49,15 @@ class Function:
     output as a Tensor and returns one gradient (or None) per argument of `forward`.
     """
 
+    # _first, _second, _arity: the input tensors (see `inputs`). A node with one or two
+    # inputs (nearly all) keeps them in slots rather than in a tuple of its own: in a big
+    # graph every tuple is one more object for the cycle collector to walk, again and again.
+    # _arity is 1 or 2 then, and 0 when _first holds the tuple of any other number of inputs.
     # guard: read-only guards on arrays user code can reach (see inplace.py), or None.
     # calls: the module calls that returned this node's output (module_calls.py), or None.
-    __slots__ = ("inputs", "saved", "hooks", "retained", "out_index", "created", "guard", "calls")
+    __slots__ = (
+        "_first", "_second", "_arity", "saved", "hooks", "retained", "out_index", "created", "guard", "calls",
+    )  # fmt: skip
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"
@@ -77,6 +83,27 @@ class Function:
         if saved is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name))
         return saved
+
+    @property
+    def inputs(self) -> tuple:
+        """One entry per forward argument: the input Tensor, or None where no gradient is needed."""
+        arity = self._arity
+        if arity == 2:
+            return (self._first, self._second)
+        return (self._first,) if arity == 1 else self._first
+
+    @inputs.setter
+    def inputs(self, inputs: tuple) -> None:
+        count = len(inputs)
+        if count == 2:
+            self._first, self._second = inputs
+            self._arity = 2
+        elif count == 1:
+            self._first = inputs[0]
+            self._arity = 1
+        else:
+            self._first = tuple(inputs)
+            self._arity = 0
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -206,14 +233,15 @@ class Op(Function):
             elif b.__class__ is _ndarray:
                 outside = True
             result = cls.forward(ctx, a, b)
-            inputs = (a_input, b_input)
             needs_grad = a_input is not None or b_input is not None
+            arity = 2
         elif len(args) == 1 and not options and isinstance(args[0], Tensor):
             x = args[0]
             result = cls.forward(ctx, x._data)
             needs_grad = x._requires_grad
-            inputs = (x if needs_grad else None,)
+            a_input = x if needs_grad else None
             outside = x.grad_fn is None
+            arity = 1
         else:
             arrays = []
             input_list = []
@@ -233,11 +261,19 @@ class Op(Function):
                     arrays.append(arg)
                 input_list.append(None)
             result = cls.forward(ctx, *arrays, **options)
-            inputs = tuple(input_list)
+            arity = -1
         # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
         out = result if result.__class__ is _ndarray else np.asarray(result)
         if needs_grad and _grad_state.enabled:
-            ctx.inputs = inputs
+            if arity == 2:
+                ctx._first = a_input
+                ctx._second = b_input
+                ctx._arity = 2
+            elif arity == 1:
+                ctx._first = a_input
+                ctx._arity = 1
+            else:
+                ctx.inputs = input_list
             ctx.hooks = None
             ctx.retained = None
             ctx.guard = None
