@@ -214,24 +214,24 @@ class Op(Function):
         # a NumPy array): what the node keeps of it is made read-only below.
         if len(args) == 2 and not options:
             a, b = args
-            a_input = b_input = None
-            outside = False
+            a_input = b_input = a_outside = b_outside = None
             if isinstance(a, Tensor):
                 if a._requires_grad:
                     a_input = a
                 if a.grad_fn is None:
-                    outside = True
+                    a_outside = a._data
                 a = a._data
             elif a.__class__ is _ndarray:
-                outside = True
+                a_outside = a
             if isinstance(b, Tensor):
                 if b._requires_grad:
                     b_input = b
                 if b.grad_fn is None:
-                    outside = True
+                    b_outside = b._data
                 b = b._data
             elif b.__class__ is _ndarray:
-                outside = True
+                b_outside = b
+            outside = a_outside is not None or b_outside is not None
             result = cls.forward(ctx, a, b)
             needs_grad = a_input is not None or b_input is not None
             arity = 2
@@ -285,7 +285,10 @@ class Op(Function):
                         _note_saved_output(ctx, saved, result, out)
                         break
             if outside and (saved or out.base is not None):
-                inplace.guard_op(ctx, args, out)
+                if arity == 2:
+                    inplace.guard_pair(ctx, args, out, a_outside, b_outside)
+                else:
+                    inplace.guard_op(ctx, args, out)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
             return _make_tensor(out, ctx)

@@ -203,6 +203,28 @@ def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
     _attach(ctx, guards)
 
 
+def guard_pair(ctx: Any, args: tuple, out: np.ndarray, first: Any, second: Any) -> None:
+    """`guard_op` for a two-argument op, told the arrays of its arguments that user code
+    can reach (`first`, `second`, or None): the usual case is settled without a search."""
+    if out.base is None:
+        guards: list = []
+        for value in ctx.saved:
+            if value is None:
+                continue
+            if value is first or value is second:
+                if value.base is not None:
+                    break  # a view: the memory behind it is guarded too (general path)
+                guard = _guard_of(value)
+                if guard is not None:
+                    guards.append(guard)
+            elif value.__class__ is _ndarray and value.base is not None:
+                break  # a view, perhaps of an argument's memory
+        else:
+            _attach(ctx, guards)
+            return
+    guard_op(ctx, args, out)
+
+
 def _shares(array: np.ndarray, reachable: list) -> bool:
     """Whether `array` is, or views the memory of, one of `reachable`."""
     if array.base is None:

@@ -363,3 +363,14 @@ def test_one_guard_per_node_without_a_tuple_is_released_by_backward():
     assert isinstance(y.grad_fn.guard, inplace._Guard)
     y.sum().backward()
     assert y.grad_fn.guard is None and w.data.flags.writeable
+
+
+def test_a_numpy_view_operand_guards_the_memory_behind_it():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    memory = np.array([3.0, 0.0, 4.0, 0.0], dtype=np.float32)
+    loss = (w * memory[::2]).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        memory[0] = 100.0
+    loss.backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [3.0, 4.0])
+    memory[0] = 100.0  # released by the backward
