@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng()
+# Made on first use: numpy.random is the slowest part of importing the library.
+_generator: np.random.Generator | None = None
 
 
 def manual_seed(seed: int) -> None:
@@ -24,4 +25,7 @@ def manual_seed(seed: int) -> None:
 
 def generator() -> np.random.Generator:
     """The current generator (read it at each use: `manual_seed` replaces it)."""
+    global _generator
+    if _generator is None:
+        _generator = np.random.default_rng()
     return _generator
