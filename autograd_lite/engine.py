@@ -233,7 +233,7 @@ def run_backward(
                     ready.append(fn)
         # The last rule's outputs are still bound here; drop them so that _accumulate can
         # tell a gradient nobody else holds (kept as is) from a shared one (copied).
-        grads = g = None
+        grads = g = saved = None
         if capture is not None:
             for index, tensor in enumerate(capture):
                 if tensor.grad_fn is None and tensor in leaf_grads:

@@ -111,7 +111,7 @@ class Function:
         return tuple(t is not None for t in self.inputs)
 
     def release(self) -> None:
-        """Free the saved values (called by backward unless retain_graph)."""
+        """Free the saved values, as a backward without retain_graph does once this node has run."""
         if self.saved:
             self.saved = None
         elif self.saved is not None:
