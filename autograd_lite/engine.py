@@ -197,7 +197,8 @@ def run_backward(
                 for observer in observers:
                     observer(node, grad, grads)
             if not retain_graph:
-                # node.release(), spelled out: this is the hot loop.
+                # The node has run: its saved values go (NOTHING_SAVED marks a node that
+                # saved nothing as run, so its output's array is no longer needed).
                 if saved:
                     node.saved = None
                 elif saved is not NOTHING_SAVED:

@@ -110,16 +110,6 @@ class Function:
         """One bool per forward argument: whether its gradient is needed."""
         return tuple(t is not None for t in self.inputs)
 
-    def release(self) -> None:
-        """Free the saved values, as a backward without retain_graph does once this node has run."""
-        if self.saved:
-            self.saved = None
-        elif self.saved is not None:
-            # Nothing to free, but mark the node as run (its output's array is not needed).
-            self.saved = inplace.NOTHING_SAVED
-        if self.guard is not None:
-            self.guard = None  # the last node to let go of an array makes it writable
-
     def __repr__(self) -> str:
         return f"<{self.name}>"
 
@@ -210,8 +200,8 @@ class Op(Function):
         ctx.saved = ()
         # This runs once per operation, so its own cost is the per-op overhead on small
         # arrays: one- and two-argument calls (nearly all of them) skip the general loop.
-        # `outside` notes an argument whose memory user code can reach (a leaf's array or
-        # a NumPy array): what the node keeps of it is made read-only below.
+        # `*_outside` / `reachable`: the arrays of arguments whose memory user code can reach
+        # (leaves' arrays and NumPy arrays); what the node keeps of them is made read-only.
         if len(args) == 2 and not options:
             a, b = args
             a_input = b_input = a_outside = b_outside = None
@@ -231,7 +221,6 @@ class Op(Function):
                 b = b._data
             elif b.__class__ is _ndarray:
                 b_outside = b
-            outside = a_outside is not None or b_outside is not None
             result = cls.forward(ctx, a, b)
             needs_grad = a_input is not None or b_input is not None
             arity = 2
@@ -240,24 +229,26 @@ class Op(Function):
             result = cls.forward(ctx, x._data)
             needs_grad = x._requires_grad
             a_input = x if needs_grad else None
-            outside = x.grad_fn is None
+            a_outside = x._data if x.grad_fn is None else None
+            b_outside = None
             arity = 1
         else:
             arrays = []
             input_list = []
-            needs_grad = outside = False
+            reachable = []
+            needs_grad = False
             for arg in args:
                 if isinstance(arg, Tensor):
                     arrays.append(arg._data)
                     if arg.grad_fn is None:
-                        outside = True
+                        reachable.append(arg._data)
                     if arg._requires_grad:
                         input_list.append(arg)
                         needs_grad = True
                         continue
                 else:
                     if arg.__class__ is _ndarray:
-                        outside = True
+                        reachable.append(arg)
                     arrays.append(arg)
                 input_list.append(None)
             result = cls.forward(ctx, *arrays, **options)
@@ -284,11 +275,14 @@ class Op(Function):
                     if value is result:
                         _note_saved_output(ctx, saved, result, out)
                         break
-            if outside and (saved or out.base is not None):
-                if arity == 2:
-                    inplace.guard_pair(ctx, args, out, a_outside, b_outside)
-                else:
-                    inplace.guard_op(ctx, args, out)
+            if saved or out.base is not None:
+                if arity < 0:
+                    if reachable:
+                        inplace.guard_op(ctx, reachable, out)
+                elif a_outside is not None:
+                    inplace.guard_op(ctx, [a_outside] if b_outside is None else [a_outside, b_outside], out)
+                elif b_outside is not None:
+                    inplace.guard_op(ctx, [b_outside], out)
             if _anomaly_hook is not None:
                 _anomaly_hook(ctx, out)
             return _make_tensor(out, ctx)

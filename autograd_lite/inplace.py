@@ -155,37 +155,14 @@ def _held(node: Any) -> tuple:
     return (held,) if held.__class__ is _Guard else held[1:]
 
 
-def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
-    """Guard what an Op node keeps of its leaf and NumPy-array arguments' memory.
+def guard_op(ctx: Any, reachable: list, out: np.ndarray) -> None:
+    """Guard what an Op node keeps of memory that user code can reach.
 
-    Called when some argument is a leaf tensor or an ndarray: the arrays the node saved
-    that are (or view) such memory, and that memory when the output is a view of it.
+    `reachable` holds the arrays of the op's leaf-tensor and NumPy-array arguments: the
+    arrays the node saved that are (or view) such memory are made read-only, and that
+    memory when the output is a view of it.
     """
-    # The common case, once per op with a leaf operand: the node saved some arguments'
-    # arrays themselves (or arrays of its own). Views take the general path below.
     guards: list = []
-    if out.base is None:
-        for value in ctx.saved:
-            if value.__class__ is not _ndarray:
-                continue
-            if value.base is not None:
-                break
-            for arg in args:
-                if arg is value or (isinstance(arg, Tensor) and arg._data is value and arg.grad_fn is None):
-                    guard = _guard_of(value)
-                    if guard is not None:
-                        guards.append(guard)
-                    break
-        else:
-            _attach(ctx, guards)
-            return
-        guards.clear()
-    reachable = []
-    for arg in args:
-        if arg.__class__ is _ndarray:
-            reachable.append(arg)
-        elif isinstance(arg, Tensor) and arg.grad_fn is None:
-            reachable.append(arg._data)
     for value in ctx.saved:
         if value.__class__ is not _ndarray:
             continue
@@ -201,28 +178,6 @@ def guard_op(ctx: Any, args: tuple, out: np.ndarray) -> None:
     if out.base is not None and _shares(out, reachable):
         _guards_for(_chain(out)[:-1], guards)
     _attach(ctx, guards)
-
-
-def guard_pair(ctx: Any, args: tuple, out: np.ndarray, first: Any, second: Any) -> None:
-    """`guard_op` for a two-argument op, told the arrays of its arguments that user code
-    can reach (`first`, `second`, or None): the usual case is settled without a search."""
-    if out.base is None:
-        guards: list = []
-        for value in ctx.saved:
-            if value is None:
-                continue
-            if value is first or value is second:
-                if value.base is not None:
-                    break  # a view: the memory behind it is guarded too (general path)
-                guard = _guard_of(value)
-                if guard is not None:
-                    guards.append(guard)
-            elif value.__class__ is _ndarray and value.base is not None:
-                break  # a view, perhaps of an argument's memory
-        else:
-            _attach(ctx, guards)
-            return
-    guard_op(ctx, args, out)
 
 
 def _shares(array: np.ndarray, reachable: list) -> bool:
