@@ -54,7 +54,7 @@ def add(node: Any, entry: tuple) -> None:
     >>> [call.module is doubler for call in calls_of(out)]
     [True]
     """
-    previous = getattr(node, "calls", None)
+    previous = node.calls
     if previous is None:
         node.calls = entry
     elif previous.__class__ is list:
@@ -120,7 +120,7 @@ def calls_at(node: Any) -> list[ModuleCall]:
     >>> calls_at((al.ones(2, requires_grad=True) * 2).grad_fn)
     []
     """
-    notes = getattr(node, "calls", None)
+    notes = node.calls
     if notes is None:
         return []
     result = []
