@@ -14,6 +14,8 @@ from .autograd import grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
+from .inplace import declare_updates
+from .ops._common import as_tensor
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .graph import draw_graph
@@ -49,7 +51,7 @@ from .trace import explain_backward, record_grad_norms
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Function", "GradcheckError", "data",
+    "Tensor", "Function", "GradcheckError", "data", "as_tensor", "declare_updates",
     "tensor", "zeros", "ones", "full", "eye", "arange", "zeros_like", "ones_like", "randn", "rand",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "grad", "gradcheck",

@@ -91,11 +91,12 @@ def _consumer_counts(roots: Iterable[Function]) -> dict:
     return counts
 
 
-def topological_order(root: Function) -> list:
-    """All nodes reachable from `root`, each before the nodes it depends on (Kahn's algorithm)."""
-    counts = _consumer_counts([root])
+def topological_order(roots: Iterable[Function]) -> list:
+    """All nodes reachable from `roots`, each before the nodes it depends on (Kahn's algorithm)."""
+    roots = list(roots)
+    counts = _consumer_counts(roots)
     order = []
-    ready = [root]
+    ready = [fn for fn in roots if fn not in counts]
     while ready:
         node = ready.pop()
         order.append(node)

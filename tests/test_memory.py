@@ -77,7 +77,7 @@ def _graph_contents(root, keep=()):
     """Weak references to every tensor and array the graph of `root` holds (but `keep`'s)."""
     kept = {id(t._data) for t in keep}
     tensors, arrays = [], []
-    for node in engine.topological_order(root.grad_fn):
+    for node in engine.topological_order([root.grad_fn]):
         for tensor in node.inputs:
             if tensor is not None and tensor.grad_fn is not None:
                 tensors.append(weakref.ref(tensor))
