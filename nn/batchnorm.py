@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, get_default_dtype
+from autograd_lite import Tensor, declare_updates, get_default_dtype
 
 from . import functional as F
-from .module import Module, _declare_write
+from .module import Module
 from .parameter import Parameter
 
 
@@ -78,11 +78,10 @@ class BatchNorm1d(Module):
         (0, [1.0, 1.0])
         """
         if self.track_running_stats:
-            for buffer in (self.running_mean, self.running_var, self.num_batches_tracked):
-                _declare_write(buffer)
-            self.running_mean._data[...] = 0
-            self.running_var._data[...] = 1
-            self.num_batches_tracked._data[...] = 0
+            declare_updates([self.running_mean, self.running_var, self.num_batches_tracked])
+            self.running_mean.numpy()[...] = 0
+            self.running_var.numpy()[...] = 1
+            self.num_batches_tracked.numpy()[...] = 0
 
     def forward(self, x: Any) -> Tensor:
         shape = x.shape
@@ -96,10 +95,10 @@ class BatchNorm1d(Module):
         if update:
             # Count the batch first (PyTorch does too): momentum=None averages over all batches.
             if shape[0] * (shape[2] if len(shape) == 3 else 1) > 1:
-                _declare_write(self.num_batches_tracked)
-                self.num_batches_tracked._data += 1
+                declare_updates([self.num_batches_tracked])
+                self.num_batches_tracked.numpy()[...] += 1
             if self.momentum is None:
-                momentum = 1.0 / float(self.num_batches_tracked._data)
+                momentum = 1.0 / float(self.num_batches_tracked.numpy())
         use_batch_stats = self.training or not self.track_running_stats
         return F.batch_norm(
             x,

@@ -15,13 +15,21 @@ from typing import Any
 import numpy as np
 
 import autograd_lite as al
-from autograd_lite import Tensor, elu, leaky_relu, linear, log_softmax, relu, sigmoid, softmax, tanh
+from autograd_lite import (
+    Tensor,
+    as_tensor,
+    declare_updates,
+    elu,
+    leaky_relu,
+    linear,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
 from autograd_lite.function import Op
-from autograd_lite.ops._common import as_tensor
-from autograd_lite.ops.elementwise import sigmoid_of
 from autograd_lite.random import generator
-
-from .module import _declare_write
 
 __all__ = [
     "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "softmax", "log_softmax",
@@ -61,7 +69,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         return al.softplus(x)
     x = as_tensor(x)
     scaled = x * beta
-    return al.where(scaled._data > threshold, x, al.softplus(scaled) / beta)
+    return al.where(scaled.numpy() > threshold, x, al.softplus(scaled) / beta)
 
 
 def gelu(x: Any, approximate: str = "tanh") -> Tensor:
@@ -99,11 +107,11 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
     x = as_tensor(x)
     if not training or p == 0.0:
         return x
-    data = x._data
+    shape, dtype = x.shape, x.dtype
     if p == 1.0:
-        return x * np.zeros(data.shape, dtype=data.dtype)
-    draw_dtype = data.dtype if data.dtype in (np.float32, np.float64) else np.float64
-    mask = (generator().random(data.shape, dtype=draw_dtype) >= p).astype(data.dtype)
+        return x * np.zeros(shape, dtype=dtype)
+    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+    mask = (generator().random(shape, dtype=draw_dtype) >= p).astype(dtype)
     mask *= 1.0 / (1.0 - p)
     return x * mask
 
@@ -130,7 +138,7 @@ def batch_norm(
     [-1.0, 1.0]
     """
     x = as_tensor(x)
-    shape = x._data.shape
+    shape = x.shape
     if len(shape) not in (2, 3):
         raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {shape}")
     channels = shape[1]
@@ -147,7 +155,7 @@ def batch_norm(
                 f"batch_norm: {name} has shape {value.shape}, expected ({channels},) for input {shape}"
             )
     if training or running_mean is None or running_var is None:
-        count = x._data.size // channels
+        count = x.size // channels
         if training and count <= 1:
             raise ValueError(
                 f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}"
@@ -156,11 +164,10 @@ def batch_norm(
         var = x.var(axis=axes, keepdims=True)
         out = (x - mean) / (var + eps).sqrt()
         if training and running_mean is not None and running_var is not None:
-            batch_mean = mean._data.reshape(channels)
-            unbiased_var = var._data.reshape(channels) * (count / (count - 1))
-            _declare_write(running_mean)
-            _declare_write(running_var)
-            rm, rv = running_mean._data, running_var._data
+            batch_mean = mean.numpy().reshape(channels)
+            unbiased_var = var.numpy().reshape(channels) * (count / (count - 1))
+            declare_updates([running_mean, running_var])
+            rm, rv = running_mean.numpy(), running_var.numpy()
             rm *= 1.0 - momentum
             rm += momentum * batch_mean
             rv *= 1.0 - momentum
@@ -168,8 +175,8 @@ def batch_norm(
     else:
         # Fresh arrays rather than the buffers: the graph saves nothing that a later
         # running-statistics update would change under it.
-        inv_std = (1.0 / np.sqrt(running_var._data + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
-        shift = (running_mean._data.reshape(stat_shape) * inv_std).astype(x.dtype, copy=False)
+        inv_std = (1.0 / np.sqrt(running_var.numpy() + eps)).astype(x.dtype, copy=False).reshape(stat_shape)
+        shift = (running_mean.numpy().reshape(stat_shape) * inv_std).astype(x.dtype, copy=False)
         out = x * inv_std - shift
     if weight is not None:
         out = out * weight.reshape(stat_shape)
@@ -192,11 +199,11 @@ def _operands(name: str, input: Any, target: Any) -> tuple[Tensor, Any]:
             f"{name}: input has shape {input.shape} but target has shape {tuple(target.shape)}; "
             "they must be equal (reshape one of them)"
         )
-    dtype = input._data.dtype
+    dtype = input.dtype
     if dtype.kind == "f" and target.dtype != dtype:
         if isinstance(target, Tensor):
             if not target.requires_grad:
-                target = Tensor._make(target._data.astype(dtype), None)
+                target = as_tensor(target.numpy().astype(dtype))
         else:
             target = target.astype(dtype)
     return input, target
@@ -312,7 +319,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     """
     _check_reduction(reduction)
     input, target = _operands("binary_cross_entropy", input, target)
-    data = input._data
+    data = input.numpy()
     if data.size and not (data.min() >= 0 and data.max() <= 1):
         raise ValueError(
             "binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities); "
@@ -322,6 +329,15 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def _sigmoid_of(x: Any) -> Any:
+    """1 / (1 + exp(-x)) of an array (exp only of -|x|: no overflow) or, in a create_graph
+    backward, of a Tensor."""
+    if isinstance(x, Tensor):
+        return sigmoid(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _softplus_of(x: Any) -> Any:
@@ -355,12 +371,12 @@ class BCEWithLogits(Op):
         grad_x = grad_t = grad_pos_weight = None
         if pos_weight is None:
             if needs_x is not None:
-                grad_x = grad * (sigmoid_of(x) - t)
+                grad_x = grad * (_sigmoid_of(x) - t)
             if needs_t is not None:
                 grad_t = -grad * x
             return grad_x, grad_t, None
         if needs_x is not None:
-            grad_x = grad * ((1 - t) - (1 + (pos_weight - 1) * t) * sigmoid_of(-x))
+            grad_x = grad * ((1 - t) - (1 + (pos_weight - 1) * t) * _sigmoid_of(-x))
         if needs_t is not None or needs_pos_weight is not None:
             softplus_neg = _softplus_of(-x)
             if needs_t is not None:
@@ -394,7 +410,7 @@ def binary_cross_entropy_with_logits(
                 f"broadcast with input of shape {input.shape}"
             ) from None
         if not pos_weight.requires_grad and pos_weight.dtype != input.dtype:
-            pos_weight = Tensor._make(pos_weight._data.astype(input.dtype), None)
+            pos_weight = as_tensor(pos_weight.numpy().astype(input.dtype))
     loss = BCEWithLogits.apply(input, as_tensor(target), pos_weight)
     if weight is not None:
         loss = loss * weight
@@ -412,8 +428,8 @@ def _class_targets(
     Returns the labels with ignored ones replaced by 0 and the mask of kept rows
     (None when no row is ignored).
     """
-    shape = input._data.shape
-    labels = target._data if isinstance(target, Tensor) else np.asarray(target)
+    shape = input.shape
+    labels = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     if len(shape) != 2:
         raise ValueError(f"{name} expects input of shape (N, C), got shape {shape}")
     if labels.shape != shape[:1]:
@@ -538,7 +554,7 @@ def _one_hot(labels: np.ndarray, shape: tuple, dtype: np.dtype) -> np.ndarray:
 
 def _float_input(input: Any) -> Tensor:
     input = as_tensor(input)
-    if input._data.dtype.kind != "f":
+    if input.dtype.kind != "f":
         input = input.astype(al.get_default_dtype())
     return input
 
@@ -547,11 +563,11 @@ def _class_weight(name: str, weight: Any, input: Tensor) -> np.ndarray | None:
     """Class weights as a constant (C,) array in the input's dtype."""
     if weight is None:
         return None
-    weight = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
-    classes = input._data.shape[-1] if input._data.ndim else 0
+    weight = weight.numpy() if isinstance(weight, Tensor) else np.asarray(weight)
+    classes = input.shape[-1] if input.ndim else 0
     if weight.shape != (classes,):
         raise ValueError(f"{name}: weight must have shape ({classes},), one per class, got {weight.shape}")
-    return weight.astype(input._data.dtype, copy=False)
+    return weight.astype(input.dtype, copy=False)
 
 
 def cross_entropy(

@@ -10,10 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor
+from autograd_lite import Tensor, declare_updates
 from autograd_lite.random import generator
-
-from .module import _declare_write
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
@@ -24,8 +22,8 @@ __all__ = [
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init functions fill a Tensor or Parameter, got {type(tensor).__name__}")
-    _declare_write(tensor)
-    np.copyto(tensor._data, values, casting="unsafe")
+    declare_updates([tensor])
+    np.copyto(tensor.numpy(), values, casting="unsafe")
     return tensor
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from autograd_lite import Tensor
+from autograd_lite import Tensor, as_tensor, declare_updates
 from autograd_lite.module_calls import add as _add_call
 from autograd_lite.module_calls import input_refs as _input_refs
 from autograd_lite.module_calls import record as _record_call
@@ -42,12 +42,6 @@ def _tree_changed() -> None:
     _names_token = object()
 
 
-def _declare_write(tensor: Tensor) -> None:
-    """Announce an in-place write to `tensor.data`: it becomes writable even while a graph
-    holds it, and a backward through that graph then raises instead of using new values."""
-    tensor._bump_version()
-
-
 class IncompatibleKeys(NamedTuple):
     """What `load_state_dict(strict=False)` skipped."""
 
@@ -61,7 +55,7 @@ def _as_buffer(name: str, value: Any) -> Tensor | None:
     if isinstance(value, Tensor):
         raise TypeError(f"buffer '{name}' must not require grad (use a Parameter for learnable values)")
     if isinstance(value, np.ndarray):
-        return Tensor._make(value, None)
+        return as_tensor(value)
     return Tensor(value)
 
 
@@ -400,25 +394,25 @@ class Module:
         True
         """
         for param in self.parameters():
-            grad = param._grad
+            grad = param.grad
             if grad is None:
                 continue
             if set_to_none:
-                param._grad = None
+                param.grad = None
             elif grad.grad_fn is None:
-                _declare_write(grad)
-                grad._data[...] = 0
+                declare_updates([grad])
+                grad.numpy()[...] = 0
             else:
-                param._grad = Tensor._make(np.zeros_like(grad._data), None)
+                param.grad = as_tensor(np.zeros(grad.shape, dtype=grad.dtype))
 
     def _cast_floats(self, dtype: Any) -> Module:
         for param in self.parameters():
-            param.data = param._data.astype(dtype)
-            param._grad = None
+            param.data = param.numpy().astype(dtype)
+            param.grad = None
         for module in self.modules():
             for buffer in module._buffers.values():
-                if buffer is not None and buffer._data.dtype.kind == "f":
-                    buffer._data = buffer._data.astype(dtype)
+                if buffer is not None and buffer.dtype.kind == "f":
+                    buffer.data = buffer.numpy().astype(dtype)
         return self
 
     def double(self) -> Module:
@@ -463,7 +457,9 @@ class Module:
         >>> list(nn.Sequential(nn.Linear(2, 3)).state_dict())
         ['0.weight', '0.bias']
         """
-        return OrderedDict((name, np.array(value._data, copy=True)) for name, value in self._state_entries())
+        return OrderedDict(
+            (name, np.array(value.numpy(), copy=True)) for name, value in self._state_entries()
+        )
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays (or Tensors) from `state_dict` into the parameters and buffers, in place.
@@ -490,13 +486,13 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            array = value._data if isinstance(value, Tensor) else np.asarray(value)
+            array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if array.dtype.kind not in "biuf":
                 problems.append(f"'{name}' has dtype {array.dtype}, expected numbers")
-            elif array.shape != target._data.shape:
+            elif array.shape != target.shape:
                 problems.append(
                     f"size mismatch for '{name}': the checkpoint has shape {array.shape}, "
-                    f"the module has shape {target._data.shape}"
+                    f"the module has shape {target.shape}"
                 )
             arrays[name] = array
         if strict:
@@ -511,10 +507,9 @@ class Module:
                 f"error(s) in loading state_dict for {type(self).__name__}; nothing was changed:\n\t"
                 + "\n\t".join(problems)
             )
+        declare_updates([targets[name] for name in arrays])
         for name, array in arrays.items():
-            target = targets[name]
-            _declare_write(target)
-            np.copyto(target._data, array, casting="unsafe")
+            np.copyto(targets[name].numpy(), array, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ----------------------------------------------------------------

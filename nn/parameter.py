@@ -28,7 +28,7 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty(0, dtype=get_default_dtype())
         elif isinstance(data, Tensor):
-            data = data._data
+            data = data.numpy()
         super().__init__(data, requires_grad=requires_grad)
         self.param_name = None
 

@@ -7,9 +7,9 @@ from typing import Iterable
 
 import numpy as np
 
-from autograd_lite import Tensor
+from autograd_lite import Tensor, declare_updates
 
-from .module import Module, _declare_write
+from .module import Module
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "grad_norms"]
 
@@ -17,7 +17,7 @@ __all__ = ["clip_grad_norm_", "clip_grad_value_", "grad_norms"]
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    return [p._grad for p in parameters if p._grad is not None]
+    return [grad for p in parameters if (grad := p.grad) is not None]
 
 
 def _raw_norm(array: np.ndarray, norm_type: float) -> float:
@@ -81,7 +81,8 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
-    total = _combine([_norm(g._data, norm_type) for g in grads], norm_type)
+    arrays = [g.numpy() for g in grads]
+    total = _combine([_norm(array, norm_type) for array in arrays], norm_type)
     dtype = grads[0].dtype
     if not math.isfinite(total):
         if error_if_nonfinite:
@@ -92,9 +93,9 @@ def clip_grad_norm_(
         return _total_tensor(total, dtype)
     coefficient = float(max_norm) / (total + 1e-6)
     if coefficient < 1.0:
-        for grad in grads:
-            _declare_write(grad)
-            grad._data *= coefficient
+        declare_updates(grads)
+        for array in arrays:
+            array *= coefficient
     return _total_tensor(total, dtype)
 
 
@@ -115,9 +116,11 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     clip_value = float(clip_value)
     if clip_value < 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")
-    for grad in _grads(parameters):
-        _declare_write(grad)
-        np.clip(grad._data, -clip_value, clip_value, out=grad._data)
+    grads = _grads(parameters)
+    arrays = [g.numpy() for g in grads]
+    declare_updates(grads)
+    for array in arrays:
+        np.clip(array, -clip_value, clip_value, out=array)
 
 
 def grad_norms(module: Module) -> dict[str, float | None]:
@@ -134,6 +137,6 @@ def grad_norms(module: Module) -> dict[str, float | None]:
     ['bias', 'weight']
     """
     return {
-        name: None if param._grad is None else _norm(param._grad._data, 2.0)
+        name: None if param.grad is None else _norm(param.grad.numpy(), 2.0)
         for name, param in module.named_parameters()
     }

@@ -83,7 +83,7 @@ class Adagrad(Optimizer):
         return ("step", "sum")
 
     def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(param._data, group["initial_accumulator_value"])}
+        return {"step": 0, "sum": np.full_like(param.numpy(), group["initial_accumulator_value"])}
 
     def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float]:
         return (

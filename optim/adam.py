@@ -100,11 +100,11 @@ class Adam(Optimizer):
     def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         state: dict[str, Any] = {
             "step": 0,
-            "exp_avg": np.zeros_like(param._data),
-            "exp_avg_sq": np.zeros_like(param._data),
+            "exp_avg": np.zeros_like(param.numpy()),
+            "exp_avg_sq": np.zeros_like(param.numpy()),
         }
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(param._data)
+            state["max_exp_avg_sq"] = np.zeros_like(param.numpy())
         return state
 
     def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float, float, bool]:

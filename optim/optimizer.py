@@ -11,9 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograd_lite import Tensor
-from autograd_lite.grad_mode import enable_grad
-from autograd_lite.inplace import declare_updates
+from autograd_lite import Tensor, as_tensor, declare_updates, enable_grad
 
 # Hyper-parameters that must be >= 0 whenever an optimizer has them.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "alpha", "lr_decay", "initial_accumulator_value")
@@ -177,11 +175,11 @@ class Optimizer:
             for param, grad, state in items:
                 if state is None:
                     state = init_state(param, group) if init_state is not None else {}
-                    update(param._data, grad, state, options)
+                    update(param.numpy(), grad, state, options)
                     if state:
                         states[param] = state
                 else:
-                    update(param._data, grad, state, options)
+                    update(param.numpy(), grad, state, options)
         return loss
 
     def _checked_work(
@@ -197,11 +195,11 @@ class Optimizer:
         for group_index, group in enumerate(self.param_groups):
             items = []
             for param in group["params"]:
-                grad_tensor = param._grad
+                grad_tensor = param.grad
                 if grad_tensor is None:
                     continue
-                grad = grad_tensor._data
-                data = param._data
+                grad = grad_tensor.numpy()
+                data = param.numpy()
                 shape = data.shape
                 dtype = data.dtype
                 if grad.shape != shape or grad.dtype != dtype:
@@ -246,18 +244,23 @@ class Optimizer:
         if set_to_none:
             for group in self.param_groups:
                 for param in group["params"]:
-                    param._grad = None
+                    param.grad = None
             return
         for group in self.param_groups:
             for param in group["params"]:
-                grad = param._grad
+                grad = param.grad
                 if grad is None:
                     continue
-                if grad.grad_fn is not None or not grad._data.flags.writeable:
+                if grad.grad_fn is not None:
                     # A gradient built with create_graph is cut from its graph first.
-                    param._grad = Tensor._make(np.zeros_like(grad._data), None)
+                    param.grad = as_tensor(np.zeros(grad.shape, dtype=grad.dtype))
+                    continue
+                array = grad.numpy()
+                if array.flags.writeable:
+                    array.fill(0)
                 else:
-                    grad._data.fill(0)
+                    # A graph that used the gradient holds its array read-only: a fresh one instead.
+                    param.grad = as_tensor(np.zeros_like(array))
 
     # -- state dicts -----------------------------------------------------------------
 
@@ -362,7 +365,7 @@ class Optimizer:
         state = {}
         for key, value in saved_state.items():
             if key in self._array_state:
-                array = np.asarray(value._data if isinstance(value, Tensor) else value)
+                array = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
                 if array.shape != param.shape:
                     raise ValueError(
                         f"state {key!r} of {where} has shape {array.shape}, but the parameter has "
@@ -394,8 +397,7 @@ def _where_in_group(param: Tensor, group: dict[str, Any], group_index: int) -> s
 
 
 def _raise_for_gradient(param: Tensor, grad: np.ndarray, group: dict[str, Any], group_index: int) -> None:
-    data = param._data
-    if grad.shape != data.shape:
+    if grad.shape != param.shape:
         raise ValueError(
             f"gradient of shape {grad.shape} for {_where_in_group(param, group, group_index)}; "
             "they must match"
@@ -406,9 +408,8 @@ def _raise_for_gradient(param: Tensor, grad: np.ndarray, group: dict[str, Any], 
 
 
 def _raise_for_state(param: Tensor, state: dict[str, Any], group: dict[str, Any], group_index: int) -> None:
-    data = param._data
     for key, value in state.items():
-        if isinstance(value, np.ndarray) and (value.shape != data.shape or value.dtype != data.dtype):
+        if isinstance(value, np.ndarray) and (value.shape != param.shape or value.dtype != param.dtype):
             raise ValueError(
                 f"optimizer state {key!r} has shape {value.shape} and dtype {value.dtype}, "
                 f"but {_where_in_group(param, group, group_index)} (was its data replaced?)"

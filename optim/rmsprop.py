@@ -99,11 +99,11 @@ class RMSprop(Optimizer):
         return tuple(keys)
 
     def _init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param._data)}
+        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param.numpy())}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(param._data)
+            state["momentum_buffer"] = np.zeros_like(param.numpy())
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(param._data)
+            state["grad_avg"] = np.zeros_like(param.numpy())
         return state
 
     def _group_options(self, group: dict[str, Any]) -> tuple[float, float, float, float, float, bool]:
