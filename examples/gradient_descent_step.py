@@ -22,7 +22,7 @@ def gradient_step(start: float = 2.0, lr: float = 0.1) -> tuple[float, float, fl
     loss = param**2
     loss.backward()
     gradient = param.grad.item()
-    # Updating the plain arrays keeps the step itself out of the graph.
+    # Updating through `.data` (detached from the graph) keeps the step itself out of the graph.
     param.data = param.data - lr * param.grad.data
     return loss.item(), gradient, param.item()
 

@@ -21,14 +21,14 @@ def test_tensor_dataset_items_and_len():
     item = ds[2]
     assert isinstance(item, tuple) and len(item) == 2
     assert isinstance(item[0], al.Tensor) and not item[0].requires_grad
-    np.testing.assert_array_equal(item[0].data, x[2])
+    np.testing.assert_array_equal(item[0].numpy(), x[2])
     assert item[1].item() == 2 and item[1].dtype == np.int64
 
 
 def test_tensor_dataset_accepts_tensors_and_python_data():
     ds = TensorDataset(al.tensor([[1.0], [2.0]]), [0.5, 1.5])
     assert ds[1][0].dtype == np.float32 and ds[1][1].dtype == np.float32  # Python floats: default dtype
-    np.testing.assert_array_equal(ds[1][1].data, np.float32(1.5))
+    np.testing.assert_array_equal(ds[1][1].numpy(), np.float32(1.5))
 
 
 def test_tensor_dataset_rejects_mismatched_sizes():
@@ -50,10 +50,10 @@ def test_batches_in_order():
     assert [b[0].shape for b in batches] == [(4, 3), (4, 3), (2, 3)]
     for index, (xb, yb) in enumerate(batches):
         assert isinstance(xb, al.Tensor) and isinstance(yb, al.Tensor)
-        np.testing.assert_array_equal(xb.data, x[4 * index : 4 * index + 4])
-        np.testing.assert_array_equal(yb.data, y[4 * index : 4 * index + 4])
+        np.testing.assert_array_equal(xb.numpy(), x[4 * index : 4 * index + 4])
+        np.testing.assert_array_equal(yb.numpy(), y[4 * index : 4 * index + 4])
         assert xb.dtype == np.float32 and yb.dtype == np.int64
-        assert not np.shares_memory(xb.data, x)  # a batch never aliases the dataset
+        assert not np.shares_memory(xb.numpy(), x)  # a batch never aliases the dataset
 
 
 def test_drop_last_and_len():
@@ -74,13 +74,13 @@ def test_drop_last_and_len():
 def test_shuffle_covers_everything_and_changes_each_epoch():
     ds, x, _ = _dataset(50)
     loader = DataLoader(ds, batch_size=8, shuffle=True)
-    epochs = [np.concatenate([yb.data for _, yb in loader]) for _ in range(3)]
+    epochs = [np.concatenate([yb.numpy() for _, yb in loader]) for _ in range(3)]
     for order in epochs:
         assert sorted(order.tolist()) == list(range(50))
     assert epochs[0].tolist() != list(range(50))
     assert epochs[0].tolist() != epochs[1].tolist() != epochs[2].tolist()
     for xb, yb in loader:  # rows stay paired
-        np.testing.assert_array_equal(xb.data, x[yb.data])
+        np.testing.assert_array_equal(xb.numpy(), x[yb.numpy()])
 
 
 def test_shuffle_is_reproducible_with_manual_seed():
@@ -126,7 +126,7 @@ class _Singles(Dataset):
 
 def test_generic_dataset_items_are_stacked():
     xb, yb = next(iter(DataLoader(_Pairs(), batch_size=3)))
-    np.testing.assert_array_equal(xb.data, [[0, 0], [1, 1], [2, 2]])
+    np.testing.assert_array_equal(xb.numpy(), [[0, 0], [1, 1], [2, 2]])
     assert yb.tolist() == [0, 1, 2] and yb.dtype == np.int64
     batches = list(DataLoader(_Singles(), batch_size=2))
     assert isinstance(batches[0], al.Tensor) and batches[0].shape == (2, 2) and batches[1].shape == (1, 2)
@@ -165,4 +165,4 @@ def test_training_loop_over_a_loader():
             opt.zero_grad()
             ((xb @ w - yb) ** 2).mean().backward()
             opt.step()
-    np.testing.assert_allclose(w.data, [2.0, -1.0], atol=1e-3)
+    np.testing.assert_allclose(w.numpy(), [2.0, -1.0], atol=1e-3)

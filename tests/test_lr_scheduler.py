@@ -110,7 +110,7 @@ def test_scheduler_drives_the_optimizer_step_size():
         w.grad = al.tensor([-1.0])
         opt.step()
         scheduler.step()
-    np.testing.assert_allclose(w.data, [1.0 + 0.5 + 0.25])
+    np.testing.assert_allclose(w.numpy(), [1.0 + 0.5 + 0.25])
 
 
 def test_state_dict_round_trip_through_files(tmp_path):

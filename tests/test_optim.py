@@ -255,10 +255,10 @@ def test_trajectory_matches_torch(name, hyper, dtype):
     tol = (
         dict(rtol=1e-12, atol=1e-13) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-4)
     )  # float32 rounding compounds over 20 steps
-    np.testing.assert_allclose(w.data, tw.detach().numpy(), **tol)
-    np.testing.assert_allclose(b.data, tb.detach().numpy(), **tol)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), **tol)
+    np.testing.assert_allclose(b.numpy(), tb.detach().numpy(), **tol)
     assert w.dtype == dtype and b.dtype == dtype
-    assert not np.allclose(w.data, w0)
+    assert not np.allclose(w.numpy(), w0)
     for state in ours.state.values():
         for value in state.values():
             if isinstance(value, np.ndarray):
@@ -283,12 +283,12 @@ def _set_grads(params, scale=1.0):
 def test_float32_parameters_stay_float32_without_float64_temporaries(name):
     a, b = _params((3,), (2, 2))
     opt = getattr(optim, name)([a, b], lr=0.1)
-    data_before = a.data
+    data_before = a.numpy()
     for _ in range(3):
         _set_grads([a, b], 0.5)
         opt.step()
     assert a.dtype == np.float32 and b.dtype == np.float32
-    assert a.data is data_before  # updated in place
+    assert np.shares_memory(a.numpy(), data_before)  # updated in place
     for state in opt.state.values():
         for value in state.values():
             assert not isinstance(value, np.ndarray) or value.dtype == np.float32
@@ -325,11 +325,11 @@ def test_param_groups_override_defaults():
     assert [g["lr"] for g in opt.param_groups] == [0.1, 1.0]
     assert [g["momentum"] for g in opt.param_groups] == [0, 0.5]
     assert opt.param_groups[1]["params"] == [b] or opt.param_groups[1]["params"][0] is b
-    a_before, b_before = a.data.copy(), b.data.copy()
+    a_before, b_before = a.numpy().copy(), b.numpy().copy()
     _set_grads([a, b])
     opt.step()
-    np.testing.assert_allclose(a.data, a_before - 0.1)
-    np.testing.assert_allclose(b.data, b_before - 1.0)
+    np.testing.assert_allclose(a.numpy(), a_before - 0.1)
+    np.testing.assert_allclose(b.numpy(), b_before - 1.0)
 
 
 def test_add_param_group_fills_defaults_and_rejects_repeats():
@@ -348,7 +348,7 @@ def test_zero_grad_both_modes():
     _set_grads([a, b], 2.0)
     grad_a = a.grad
     opt.zero_grad(set_to_none=False)
-    assert a.grad is grad_a and np.all(a.grad.data == 0) and np.all(b.grad.data == 0)
+    assert a.grad is grad_a and np.all(a.grad.numpy() == 0) and np.all(b.grad.numpy() == 0)
     opt.zero_grad()
     assert a.grad is None and b.grad is None
 
@@ -358,18 +358,18 @@ def test_zero_grad_in_place_detaches_a_gradient_with_a_graph():
     (a * a).sum().backward(create_graph=True)
     assert a.grad.requires_grad
     optim.SGD([a]).zero_grad(set_to_none=False)
-    assert not a.grad.requires_grad and np.all(a.grad.data == 0)
+    assert not a.grad.requires_grad and np.all(a.grad.numpy() == 0)
 
 
 def test_parameters_without_grad_are_skipped():
     a, b = _params((2,), (2,))
     opt = optim.Adam([a, b], lr=0.1)
-    b_before = b.data.copy()
+    b_before = b.numpy().copy()
     a.grad = al.ones(2)
     opt.step()
-    np.testing.assert_array_equal(b.data, b_before)
+    np.testing.assert_array_equal(b.numpy(), b_before)
     assert b not in opt.state and a in opt.state
-    assert not np.allclose(a.data, [1.0, 2.0])
+    assert not np.allclose(a.numpy(), [1.0, 2.0])
 
 
 def test_step_returns_the_closure_loss():
@@ -385,7 +385,7 @@ def test_step_returns_the_closure_loss():
     with al.no_grad():
         loss = opt.step(closure)  # the closure runs with grad enabled
     assert loss.item() == 5.0
-    np.testing.assert_allclose(a.data, [0.8, 1.6])
+    np.testing.assert_allclose(a.numpy(), [0.8, 1.6])
 
 
 @pytest.mark.parametrize(
@@ -455,7 +455,7 @@ def test_failed_step_changes_nothing(name):
     )
     _set_grads([a, b, c])
     opt.step()
-    before = [p.data.copy() for p in (a, b, c)]
+    before = [p.numpy().copy() for p in (a, b, c)]
     state_before = opt.state_dict()
     _set_grads([a, b, c], 0.25)
     c.grad.data = np.ones((3, 3), dtype=np.float32)  # the last parameter's gradient is wrong
@@ -465,7 +465,7 @@ def test_failed_step_changes_nothing(name):
     with pytest.raises(TypeError, match="float64"):
         opt.step()
     for p, old in zip((a, b, c), before):
-        np.testing.assert_array_equal(p.data, old)
+        np.testing.assert_array_equal(p.numpy(), old)
     _assert_state_dicts_equal(opt.state_dict(), state_before)
 
 
@@ -473,12 +473,12 @@ def test_a_bad_gradient_in_a_later_group_changes_no_earlier_group():
     a, b, c = _params((2,), (3,), (2, 2))
     opt = optim.SGD([{"params": [a]}, {"params": [b, c], "lr": 0.5}], lr=0.1, momentum=0.9)
     _set_grads([a, b, c])
-    before = [p.data.copy() for p in (a, b, c)]
+    before = [p.numpy().copy() for p in (a, b, c)]
     c.grad.data = np.ones(4, dtype=np.float32)
     with pytest.raises(ValueError, match=r"shape \(4,\) for parameter 1 of param group 1"):
         opt.step()
     for p, old in zip((a, b, c), before):
-        np.testing.assert_array_equal(p.data, old)
+        np.testing.assert_array_equal(p.numpy(), old)
     assert opt.state == {}
 
 
@@ -504,13 +504,15 @@ class _CountingSGD(optim.Optimizer):
 @pytest.mark.parametrize("override_options", [False, True])
 def test_subclass_gets_options_once_per_group_per_step(override_options):
     a, b, c, frozen = *_params((2,), (3,), (1,)), al.tensor([7.0])
-    opt = _CountingSGD([{"params": [a, b, frozen]}, {"params": [c], "lr": 0.5}], override_options=override_options)
+    opt = _CountingSGD(
+        [{"params": [a, b, frozen]}, {"params": [c], "lr": 0.5}], override_options=override_options
+    )
     for _ in range(2):
         _set_grads([a, b, c])
         opt.step()
     assert opt.option_calls == [0.1, 0.5, 0.1, 0.5]  # not once per parameter
-    np.testing.assert_allclose(a.data, [0.8, 1.8])
-    np.testing.assert_allclose(c.data, [0.0])
+    np.testing.assert_allclose(a.numpy(), [0.8, 1.8])
+    np.testing.assert_allclose(c.numpy(), [0.0])
     assert frozen.item() == 7.0
     # State is kept only where the update wrote some (here: the lr 0.5 group).
     assert set(opt.state) == {c} and opt.state[c] == {"steps": 2}
@@ -595,7 +597,7 @@ def test_state_dict_round_trip_through_files_continues_identically(tmp_path, nam
     opt = make([{"params": params[:1]}, {"params": params[1:], "lr": hyper["lr"] / 2}], **hyper)
     train(params, opt, 3)
     al.save(opt.state_dict(), tmp_path / "opt.npz")
-    al.save({"x": params[0].data, "y": params[1].data}, str(tmp_path / "params.npz"))
+    al.save({"x": params[0].numpy(), "y": params[1].numpy()}, str(tmp_path / "params.npz"))
     train(params, opt, 4)
 
     saved = al.load(tmp_path / "params.npz")
@@ -605,7 +607,7 @@ def test_state_dict_round_trip_through_files_continues_identically(tmp_path, nam
     assert opt2.param_groups[1]["lr"] == hyper["lr"] / 2
     train(restored, opt2, 4)
     for ours, theirs in zip(params, restored):
-        np.testing.assert_array_equal(ours.data, theirs.data)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
         assert theirs.dtype == np.float32
     _assert_state_dicts_equal(opt.state_dict(), opt2.state_dict())
 
@@ -706,7 +708,7 @@ def test_step_while_a_graph_still_holds_the_parameter():
     loss = (w * w).sum()
     loss.backward(retain_graph=True)
     opt.step()  # allowed, as in PyTorch ...
-    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    np.testing.assert_allclose(w.numpy(), [0.8, 1.6])
     with pytest.raises(RuntimeError, match="modified"):
         loss.backward()  # ... but the graph now refuses to use the changed values
 
@@ -715,7 +717,7 @@ def test_step_while_a_graph_still_holds_the_parameter():
 def test_state_dict_keys_match_torch(name, hyper):
     torch = pytest.importorskip("torch")
     (a,) = _params((3,))
-    ta = torch.tensor(a.data.copy(), requires_grad=True)
+    ta = torch.tensor(a.numpy().copy(), requires_grad=True)
     ours = getattr(optim, name)([a], **hyper)
     theirs = getattr(torch.optim, name)([ta], **hyper)
     a.grad = al.ones(3)
@@ -751,4 +753,4 @@ def test_a_torch_optimizer_state_dict_loads_and_training_continues_alike():
         w.grad = al.tensor(g)
         theirs.step()
         ours.step()
-    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-6)

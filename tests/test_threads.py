@@ -70,7 +70,7 @@ def _train(model, optimizer, x, labels, steps, start=None, grad_mode_off=None):
         if grad_mode_off is not None and step % 10 == 0:
             with al.no_grad():  # flips this thread's grad mode only
                 model(x)
-    return losses, [p.data.copy() for p in model.parameters()]
+    return losses, [p.numpy().copy() for p in model.parameters()]
 
 
 def test_two_threads_training_two_models_match_sequential_training():
@@ -116,6 +116,6 @@ def test_threads_sharing_one_input_array_release_their_guards():
         thread.start()
     for thread in threads:
         thread.join()
-    assert shared.data.flags.writeable
+    assert shared.numpy().flags.writeable
     for w in weights:
-        assert w.data.flags.writeable
+        assert w.numpy().flags.writeable
