@@ -11,28 +11,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import module_calls
+from .engine import topological_order
 from .tensor import Tensor
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
 
 # Above this many operations, dot is asked for a faster, rougher layout.
 LARGE_GRAPH_OPERATIONS = 600
-
-INSTALL_HINT = (
-    "Rendering needs the Graphviz 'dot' program, which was not found on PATH (the 'graphviz' "
-    "Python package is only its interface). Install Graphviz:\n"
-    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
-    "  macOS:          brew install graphviz\n"
-    "  conda:          conda install -c conda-forge graphviz\n"
-    "Without it, the DOT text of the graph is still available as `.source` "
-    "(or write it to a file with `.save('graph.gv')`)."
-)
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Rendering a drawing failed because the Graphviz `dot` program is not installed."""
-
 
 # -- gradient colour scale -------------------------------------------------------------
 
@@ -141,87 +126,62 @@ def is_parameter(tensor: Tensor) -> bool:
 
 
 class CollectedGraph:
-    """Everything reachable from some root tensors, found by an iterative walk.
+    """Everything reachable from some root tensors, in `engine.topological_order`.
 
-    `nodes` are the operation nodes in the order their forward ran (a topological
-    order, inputs first); `outputs[node]` is the tensor the node produced (the first
-    one found, preferring a named or gradient-retaining one); `leaves` the leaf
-    tensors in discovery order; `uses[node]` how many inputs of other nodes it feeds
-    and `leaf_uses[id(leaf)]` the same for leaves.
+    `nodes` are the operation nodes inputs first (the reverse of the order backward
+    runs them); `outputs[node]` is the tensor the node produced (the first one found,
+    preferring a named or gradient-retaining one); `leaves` the leaf tensors in the
+    order they are found; `uses[node]` how many inputs of other nodes it feeds and
+    `leaf_uses[id(leaf)]` the same for leaves.
     """
 
     __slots__ = ("roots", "nodes", "outputs", "leaves", "uses", "leaf_uses")
 
     def __init__(self, roots: Sequence[Tensor]) -> None:
         self.roots = tuple(roots)
-        outputs: dict = {}
+        self.outputs: dict = {}
+        self.uses: dict = {}
+        self.leaf_uses: dict = {}
         leaves: dict = {}
-        leaf_uses: dict = {}
-        uses: dict = {}
-        discovered = []
-        stack = []
         for tensor in self.roots:
-            fn = tensor.grad_fn
-            if fn is None:
+            if tensor.grad_fn is None:
                 leaves.setdefault(id(tensor), tensor)
-            elif fn not in outputs:
-                outputs[fn] = tensor
-                stack.append(fn)
-        while stack:
-            node = stack.pop()
-            discovered.append(node)
+            else:
+                self.outputs.setdefault(tensor.grad_fn, tensor)
+        # dict.fromkeys: one root node per graph node, however many roots share it.
+        order = topological_order(dict.fromkeys(self.outputs))
+        for node in order:
             for tensor in node.inputs:
-                if tensor is None:
-                    continue
-                fn = tensor.grad_fn
-                if fn is None:
-                    key = id(tensor)
-                    if key in leaves:
-                        leaf_uses[key] += 1
-                    else:
-                        leaves[key] = tensor
-                        leaf_uses[key] = 1
-                    continue
-                uses[fn] = uses.get(fn, 0) + 1
-                known = outputs.get(fn)
-                if known is None:
-                    outputs[fn] = tensor
-                    stack.append(fn)
-                elif known is not tensor and known.name is None and tensor.name is not None:
-                    outputs[fn] = tensor
-        for node in discovered:
-            retained = node.retained() if node.retained is not None else None
+                if tensor is not None:
+                    self._count_use(tensor, leaves)
+        for node in order:
+            retained = _retained_output(node)
             if retained is not None:
-                outputs[node] = retained
-        self.outputs = outputs
+                self.outputs[node] = retained
+        order.reverse()
+        self.nodes = order
         self.leaves = list(leaves.values())
-        self.uses = uses
-        self.leaf_uses = leaf_uses
-        self.nodes = _forward_order(discovered, uses)
+
+    def _count_use(self, tensor: Tensor, leaves: dict) -> None:
+        fn = tensor.grad_fn
+        if fn is None:
+            key = id(tensor)
+            leaves.setdefault(key, tensor)
+            self.leaf_uses[key] = self.leaf_uses.get(key, 0) + 1
+            return
+        self.uses[fn] = self.uses.get(fn, 0) + 1
+        known = self.outputs.setdefault(fn, tensor)
+        if known is not tensor and known.name is None and tensor.name is not None:
+            self.outputs[fn] = tensor
 
     def __len__(self) -> int:
         return len(self.nodes)
 
 
-def _forward_order(discovered: list, uses: dict) -> list:
-    # Kahn's algorithm on consumer counts: a node comes out once every node that
-    # consumes its output has, then the order is reversed.
-    remaining = dict(uses)
-    ready = [node for node in reversed(discovered) if node not in remaining]
-    order = []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for tensor in reversed(node.inputs):
-            if tensor is None or tensor.grad_fn is None:
-                continue
-            fn = tensor.grad_fn
-            count = remaining[fn] - 1
-            remaining[fn] = count
-            if count == 0:
-                ready.append(fn)
-    order.reverse()
-    return order
+def _retained_output(node: Any) -> Tensor | None:
+    """The tensor that called `retain_grad()` on `node`'s output, if it still exists."""
+    retained = getattr(node, "retained", None)
+    return retained() if retained is not None else None
 
 
 def _as_roots(tensor: Any) -> tuple:
@@ -255,13 +215,19 @@ class _Collapsed:
         self.node_id = ""
 
 
-def _module_targets(collapse: Any) -> dict:
+def _module_targets(collapse: Any, module_calls: Any) -> dict:
+    """id -> module for the modules to collapse, checked before anything is drawn."""
     if collapse is None:
         return {}
     modules = collapse if isinstance(collapse, (list, tuple, set, frozenset)) else (collapse,)
     for module in modules:
         if not callable(module) or isinstance(module, Tensor):
             raise TypeError(f"collapse expects a module or a list of modules, got {type(module).__name__}")
+    if module_calls is None:
+        raise ValueError(
+            "collapse= needs the module calls of the forward pass: run it inside "
+            "`with nn.record_module_calls() as calls:` and pass module_calls=calls"
+        )
     return {id(module): module for module in modules}
 
 
@@ -288,14 +254,29 @@ def _internals(output_node: Any, inputs: tuple) -> tuple[set, dict, list]:
     return nodes, leaves, list(crossed.values())
 
 
-def _find_collapsed(graph: CollectedGraph, targets: dict) -> list:
+def _calls_by_node(module_calls: Any, targets: dict) -> dict:
+    """node -> [(module, inputs)] of the recorded calls of the target modules that
+    returned that node's output, in the order the calls returned (innermost first).
+
+    `module_calls` is any iterable of (module, input tensors, output tensor), such as
+    what `nn.record_module_calls()` recorded."""
+    found: dict = {}
+    for module, inputs, output in module_calls:
+        node = output.grad_fn
+        if node is not None and id(module) in targets:
+            found.setdefault(node, []).append((module, inputs))
+    return found
+
+
+def _find_collapsed(graph: CollectedGraph, targets: dict, module_calls: Any) -> list:
+    calls = _calls_by_node(module_calls, targets)
     candidates = []
     for node in graph.nodes:
-        for call in module_calls.calls_at(node):
+        for module, inputs in calls.get(node, ()):
             # A module returning one of its inputs (Identity) has no internals to hide.
-            if id(call.module) in targets and not any(t.grad_fn is node for t in call.inputs):
-                nodes, leaves, inputs = _internals(node, call.inputs)
-                candidates.append(_Collapsed(call.module, graph.outputs[node], inputs, nodes, leaves))
+            if not any(t.grad_fn is node for t in inputs):
+                nodes, leaves, crossed = _internals(node, inputs)
+                candidates.append(_Collapsed(module, graph.outputs[node], crossed, nodes, leaves))
     # Outer calls first: a module nested in an already collapsed one disappears inside it.
     candidates.sort(key=lambda c: len(c.nodes), reverse=True)
     accepted: list = []
@@ -424,6 +405,15 @@ def _legend(show_scale: bool, show_module: bool) -> str:
 # -- draw_graph --------------------------------------------------------------------------
 
 
+def _check_options(rankdir: str, max_values: int, repeat_after: int | None) -> None:
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    if max_values < 0:
+        raise ValueError(f"max_values must be >= 0, got {max_values}")
+    if repeat_after is not None and repeat_after < 1:
+        raise ValueError(f"repeat_after must be >= 1 or None, got {repeat_after}")
+
+
 def draw_graph(
     tensor: Tensor | Sequence[Tensor],
     show_data: bool = False,
@@ -431,6 +421,7 @@ def draw_graph(
     rankdir: str = "TB",
     *,
     collapse: Any = None,
+    module_calls: Any = None,
     grad_norms: Any = None,
     max_values: int = 6,
     legend: bool = True,
@@ -453,10 +444,11 @@ def draw_graph(
 
     `show_data=True` adds the values (the first `max_values` of larger arrays).
     `collapse` (a module or a list of modules) draws each call of those modules as
-    one node, which keeps big models legible: `nn.Module.__call__` records which
-    tensor each call returned, and the operations between that output and the call's
-    tensor arguments are hidden (an outer module wins over modules inside it). A tensor whose uses lie more than
-    `repeat_after` operations apart (a weight shared by every step of a loop) is drawn
+    one node, which keeps big models legible. It needs `module_calls`, the record of
+    which tensor each call returned, made by running the forward pass inside
+    `with nn.record_module_calls() as calls:`; the operations between a call's output
+    and its tensor arguments are hidden (an outer module wins over modules inside
+    it). A tensor whose uses lie more than `repeat_after` operations apart (a weight shared by every step of a loop) is drawn
     again, dashed, beside its later uses instead of being joined to them by long edges,
     which would make large graphs slow to lay out and hard to follow; `None` draws
     every tensor once. `tensor` may also be a list of tensors.
@@ -472,15 +464,19 @@ def draw_graph(
     >>> dot = al.draw_graph(loss, grad_norms=norms)
     >>> "mul" in dot.source and "|grad| = 4.47" in dot.source
     True
+
+    Collapsing a model's call into one node:
+
+    >>> import nn
+    >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    >>> with nn.record_module_calls() as calls:
+    ...     out = model(al.randn(4, 2)).sum()
+    >>> "Sequential" in al.draw_graph(out, collapse=model, module_calls=calls).source
+    True
     """
-    if rankdir not in _RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
-    if max_values < 0:
-        raise ValueError(f"max_values must be >= 0, got {max_values}")
-    if repeat_after is not None and repeat_after < 1:
-        raise ValueError(f"repeat_after must be >= 1 or None, got {repeat_after}")
+    _check_options(rankdir, max_values, repeat_after)
     roots = _as_roots(tensor)
-    targets = _module_targets(collapse)
+    targets = _module_targets(collapse, module_calls)
     try:
         import graphviz  # noqa: F401 - imported here: importing autograd_lite stays fast
     except ImportError:  # pragma: no cover - graphviz is a dependency
@@ -489,7 +485,7 @@ def draw_graph(
 
     graph = CollectedGraph(roots)
     body = _Drawer(graph, show_data, show_grad, grad_norms, max_values, repeat_after).draw(
-        _find_collapsed(graph, targets) if targets else [], legend
+        _find_collapsed(graph, targets, module_calls) if targets else [], legend
     )
     graph_attr = {
         "rankdir": rankdir,
@@ -510,6 +506,38 @@ def draw_graph(
         edge_attr={"arrowsize": "0.7", "color": "#555555"},
         body=body,
     )
+
+
+def _has_shared_tensors(graph: CollectedGraph) -> bool:
+    """Whether some tensor feeds more than one operation input."""
+    return any(count > 1 for count in graph.uses.values()) or any(
+        count > 1 for count in graph.leaf_uses.values()
+    )
+
+
+def _heights(nodes: list) -> dict:
+    """Node -> the length of the longest path from it to an output (`nodes` inputs first)."""
+    heights: dict = {}
+    for node in reversed(nodes):
+        height = heights.setdefault(node, 0) + 1
+        for tensor in node.inputs:
+            if tensor is None or tensor.grad_fn is None:
+                continue
+            if heights.get(tensor.grad_fn, -1) < height:
+                heights[tensor.grad_fn] = height
+    return heights
+
+
+def _group_starts(levels: list, span: int) -> list | None:
+    """The first height of each group of `levels` (descending), a new group starting
+    more than `span` below the previous start; None when one group holds them all."""
+    if len(levels) < 2 or max(levels) - min(levels) <= span:
+        return None
+    starts: list = []
+    for level in sorted(set(levels), reverse=True):
+        if not starts or starts[-1] - level > span:
+            starts.append(level)
+    return starts
 
 
 class _Drawer:
@@ -542,31 +570,14 @@ class _Drawer:
         self.coloured = False
 
     def draw(self, collapsed: list, legend: bool) -> list:
-        for index, call in enumerate(collapsed):
-            call.node_id = f"module{index}"
-            for node in call.nodes:
-                self.owner[node] = call
-        for index, node in enumerate(self.graph.nodes):
-            if node not in self.owner:
-                self.op_ids[node] = f"op{index}"
+        self._assign_ids(collapsed)
         if self.repeat_after is not None:
             self._group_uses()
         for call in collapsed:
             self._module_node(call)
         for node in self.graph.nodes:
-            if node in self.owner:
-                continue
-            op_id = self.op_ids[node]
-            self.lines.append(
-                _node_line(
-                    op_id, _node_style("operation"), f"{node.name} ({type(node).__name__})", _quote(node.name)
-                )
-            )
-            self._tensor(self.graph.outputs[node])  # emits the producer edge
-            for tensor in node.inputs:
-                if tensor is not None:
-                    # One edge per use: `x * x` shows two arrows, as its gradient has two terms.
-                    self.lines.append(f"\t{self._tensor_for_use(tensor, node)} -> {op_id}\n")
+            if node not in self.owner:
+                self._operation(node)
         for call in collapsed:
             for tensor in call.inputs:
                 self._edge(self._tensor(tensor), call.node_id)
@@ -579,6 +590,27 @@ class _Drawer:
             self.lines.append('\tlabelloc="b" labeljust="r" fontsize="10"\n')
         return self.lines
 
+    def _assign_ids(self, collapsed: list) -> None:
+        """DOT ids for module calls and the operations they do not hide."""
+        for index, call in enumerate(collapsed):
+            call.node_id = f"module{index}"
+            for node in call.nodes:
+                self.owner[node] = call
+        for index, node in enumerate(self.graph.nodes):
+            if node not in self.owner:
+                self.op_ids[node] = f"op{index}"
+
+    def _operation(self, node: Any) -> None:
+        """An operation's node, its output tensor and one edge per input use."""
+        op_id = self.op_ids[node]
+        tooltip = f"{node.name} ({type(node).__name__})"
+        self.lines.append(_node_line(op_id, _node_style("operation"), tooltip, _quote(node.name)))
+        self._tensor(self.graph.outputs[node])  # emits the producer edge
+        for tensor in node.inputs:
+            if tensor is not None:
+                # One edge per use: `x * x` shows two arrows, as its gradient has two terms.
+                self.lines.append(f"\t{self._tensor_for_use(tensor, node)} -> {op_id}\n")
+
     def _group_uses(self) -> None:
         """Split each tensor's uses into groups of nearby operations.
 
@@ -587,39 +619,26 @@ class _Drawer:
         `repeat_after` below the group's first use start a new group, drawn with
         its own copy of the tensor.
         """
-        graph = self.graph
-        if not any(count > 1 for count in graph.uses.values()) and not any(
-            count > 1 for count in graph.leaf_uses.values()
-        ):
+        if not _has_shared_tensors(self.graph):
             return  # nothing is used twice, so there are no long edges to avoid
-        heights = self.heights
-        nodes = graph.nodes
-        for node in reversed(nodes):
-            height = heights.setdefault(node, 0) + 1
-            for tensor in node.inputs:
-                if (
-                    tensor is not None
-                    and tensor.grad_fn is not None
-                    and heights.get(tensor.grad_fn, -1) < height
-                ):
-                    heights[tensor.grad_fn] = height
-        uses: dict = {}
-        for node in nodes:
+        self.heights = _heights(self.graph.nodes)
+        for key, levels in self._use_levels().items():
+            starts = _group_starts(levels, self.repeat_after)
+            if starts is not None:
+                self.use_groups[key] = starts
+
+    def _use_levels(self) -> dict:
+        """Tensor key -> the heights of the drawn operations that use the tensor."""
+        levels: dict = {}
+        for node in self.graph.nodes:
             if node in self.owner:
                 continue
+            height = self.heights[node]
             for tensor in node.inputs:
                 if tensor is not None:
                     key = id(tensor) if tensor.grad_fn is None else tensor.grad_fn
-                    uses.setdefault(key, []).append(heights[node])
-        span = self.repeat_after
-        for key, levels in uses.items():
-            if len(levels) < 2 or max(levels) - min(levels) <= span:
-                continue
-            starts = []
-            for level in sorted(set(levels), reverse=True):
-                if not starts or starts[-1] - level > span:
-                    starts.append(level)
-            self.use_groups[key] = starts
+                    levels.setdefault(key, []).append(height)
+        return levels
 
     def _tensor_for_use(self, tensor: Tensor, consumer: Any) -> str:
         """The DOT id to draw an edge from for this use of `tensor` (a copy for far uses)."""

@@ -1,6 +1,7 @@
 """The Digraph that `draw_graph` returns: graphviz's own class, except that a missing
-Graphviz `dot` program is reported with install instructions. Imported on first use of
-`draw_graph` only, so that importing autograd_lite does not import graphviz."""
+Graphviz `dot` program is reported (`GraphvizNotFoundError`) with install instructions.
+Imported by `graph.py` on first use of `draw_graph` only, so that importing
+autograd_lite does not import graphviz; this module imports nothing of the package."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from typing import Any, Callable
 
 import graphviz
 
-from .graph import INSTALL_HINT, GraphvizNotFoundError
+INSTALL_HINT = (
+    "Rendering needs the Graphviz 'dot' program, which was not found on PATH (the 'graphviz' "
+    "Python package is only its interface). Install Graphviz:\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install -c conda-forge graphviz\n"
+    "Without it, the DOT text of the graph is still available as `.source` "
+    "(or write it to a file with `.save('graph.gv')`)."
+)
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Rendering a drawing failed because the Graphviz `dot` program is not installed."""
 
 
 def _explain_missing_dot(method: Callable) -> Callable:

@@ -123,6 +123,22 @@ def record_grad_norms() -> GradNormRecord:
     return GradNormRecord()
 
 
+def _leaf_names(graph: CollectedGraph) -> dict:
+    """id(leaf) -> its name, or `leaf1`, `leaf2`, ... for unnamed leaves in graph order."""
+    names: dict = {}
+    unnamed = 0
+    for node in graph.nodes:
+        for tensor in node.inputs:
+            if tensor is None or tensor.grad_fn is not None or id(tensor) in names:
+                continue
+            name = display_name(tensor)
+            if name is None:
+                unnamed += 1
+                name = f"leaf{unnamed}"
+            names[id(tensor)] = name
+    return names
+
+
 class _Narrator:
     """Names the tensors of a graph and writes one block of lines per backward step."""
 
@@ -132,28 +148,19 @@ class _Narrator:
         self.emit = emit
         self.step = 0
         self.index = {node: k for k, node in enumerate(graph.nodes, start=1)}
-        self.names: dict = {}  # id(leaf) or node -> label
-        root = graph.roots[0]
-        unnamed_leaves = 0
-        for node in graph.nodes:
-            for tensor in node.inputs:
-                if tensor is not None and tensor.grad_fn is None and id(tensor) not in self.names:
-                    name = display_name(tensor)
-                    if name is None:
-                        unnamed_leaves += 1
-                        name = f"leaf{unnamed_leaves}"
-                    self.names[id(tensor)] = name
+        self.names: dict = _leaf_names(graph)  # id(leaf) or node -> label
         for node in graph.nodes:
             name = display_name(graph.outputs[node])
             self.names[node] = name if name is not None else f"#{self.index[node]}"
-        if (
-            root.grad_fn is not None
-            and display_name(root) is None
-            and display_name(graph.outputs[root.grad_fn]) is None
-        ):
-            self.names[root.grad_fn] = "output"
-        elif root.grad_fn is None:
+        self._name_root(graph.roots[0])
+
+    def _name_root(self, root: Tensor) -> None:
+        """Call the root "output" unless it (or its node's drawn tensor) has a name."""
+        fn = root.grad_fn
+        if fn is None:
             self.names[id(root)] = display_name(root) or "output"
+        elif display_name(root) is None and display_name(self.graph.outputs[fn]) is None:
+            self.names[fn] = "output"
 
     def label(self, tensor: Tensor) -> str:
         fn = tensor.grad_fn
@@ -220,6 +227,19 @@ def explain_backward(
     >>> print(text.splitlines()[-1])
       w: (2,), |g| = 4.47, values [2, -4]
     """
+    _check_explain_arguments(tensor, max_values)
+    transcript = _Transcript(sys.stdout if file is None else file)
+    graph = CollectedGraph((tensor,))
+    narrator = _Narrator(graph, max_values, transcript.emit)
+    leaves = _leaves_of(graph, tensor)
+    had_grad = {id(t) for t in leaves if t.grad is not None}
+    _write_header(narrator, tensor, gradient)
+    results = _run_narrated(narrator, tensor, leaves, gradient, retain_graph, accumulate)
+    _write_results(narrator, leaves, results, had_grad, accumulate)
+    return transcript.text()
+
+
+def _check_explain_arguments(tensor: Any, max_values: int) -> None:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"explain_backward expects a Tensor, got {type(tensor).__name__}")
     if not tensor.requires_grad:
@@ -229,22 +249,37 @@ def explain_backward(
         )
     if max_values < 0:
         raise ValueError(f"max_values must be >= 0, got {max_values}")
-    out = sys.stdout if file is None else file
-    lines: list = []
 
-    def emit(line: str) -> None:
-        lines.append(line)
-        print(line, file=out)
 
-    graph = CollectedGraph((tensor,))
-    narrator = _Narrator(graph, max_values, emit)
+class _Transcript:
+    """Lines written to a file as they come, and kept to be returned as one text."""
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+        self.lines: list = []
+
+    def emit(self, line: str) -> None:
+        self.lines.append(line)
+        print(line, file=self.file)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _leaves_of(graph: CollectedGraph, tensor: Tensor) -> list:
+    """The leaves whose gradients the pass from `tensor` computes, each once."""
+    if tensor.grad_fn is None:
+        return [tensor]
     leaves = [t for node in graph.nodes for t in node.inputs if t is not None and t.grad_fn is None]
-    leaves = list({id(t): t for t in leaves}.values()) if tensor.grad_fn is not None else [tensor]
-    had_grad = {id(t) for t in leaves if t.grad is not None}
+    return list({id(t): t for t in leaves}.values())
+
+
+def _write_header(narrator: _Narrator, tensor: Tensor, gradient: Any) -> None:
+    emit = narrator.emit
     root_name = narrator.names.get(tensor.grad_fn if tensor.grad_fn is not None else id(tensor), "output")
     emit(
         f"Backward pass from {root_name} ({format_shape(tensor.shape)} {tensor.dtype}): "
-        f"{len(graph.nodes)} operations, in the order the engine runs them."
+        f"{len(narrator.graph.nodes)} operations, in the order the engine runs them."
     )
     emit(
         "#k is the output of the k-th operation of the forward pass; |g| is a gradient's L2 norm; "
@@ -253,32 +288,40 @@ def explain_backward(
     if gradient is None:
         emit(f"The pass starts from d({root_name})/d({root_name}) = 1.")
 
+
+def _run_narrated(
+    narrator: _Narrator,
+    tensor: Tensor,
+    leaves: list,
+    gradient: Any,
+    retain_graph: bool | None,
+    accumulate: bool,
+) -> list:
+    """Run the backward pass with `narrator` observing it; the leaves' gradients."""
     thread = threading.get_ident()
 
     def observer(node: Any, grad: Any, input_grads: tuple) -> None:
-        if threading.get_ident() == thread:
+        if threading.get_ident() == thread:  # not another thread's backward
             narrator.observe(node, grad, input_grads)
 
     engine.backward_observers.append(observer)
     try:
         if accumulate:
             tensor.backward(gradient, retain_graph=retain_graph)
-            results = [leaf.grad for leaf in leaves]
-        else:
-            results = list(
-                functional_grad(tensor, leaves, gradient, retain_graph=retain_graph, allow_unused=True)
-            )
+            return [leaf.grad for leaf in leaves]
+        return list(functional_grad(tensor, leaves, gradient, retain_graph=retain_graph, allow_unused=True))
     finally:
         engine.backward_observers.remove(observer)
 
+
+def _write_results(narrator: _Narrator, leaves: list, results: list, had_grad: set, accumulate: bool) -> None:
     if accumulate:
-        emit("Gradients accumulated into .grad:")
+        narrator.emit("Gradients accumulated into .grad:")
     else:
-        emit("Gradients of the leaves (.grad left unchanged):")
+        narrator.emit("Gradients of the leaves (.grad left unchanged):")
     for leaf, result in zip(leaves, results):
         if result is None:
-            emit(f"  {narrator.label(leaf)}: no gradient")
+            narrator.emit(f"  {narrator.label(leaf)}: no gradient")
             continue
         added = "  (added to the gradient already there)" if accumulate and id(leaf) in had_grad else ""
-        emit(f"  {narrator.label(leaf)}: {narrator.describe(_array(result))}{added}")
-    return "\n".join(lines) + "\n"
+        narrator.emit(f"  {narrator.label(leaf)}: {narrator.describe(_array(result))}{added}")

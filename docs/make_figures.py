@@ -7,7 +7,8 @@ random 4x4 "digit" images with a cross-entropy loss; the backward pass runs insi
 `al.record_grad_norms()` so that every tensor is coloured by its gradient's L2 norm.
 mlp_backward.txt: the same backward pass narrated by `al.explain_backward`.
 vanishing_graph.svg: a stack of Dense + Sigmoid blocks with small weights, each block
-collapsed into one node, where the gradient shrinks block after block.
+collapsed into one node (its calls recorded by `nn.record_module_calls()`), where the
+gradient shrinks block after block.
 Needs the Graphviz `dot` program.
 """
 
@@ -43,11 +44,12 @@ def vanishing_drawing() -> object:
     for name, param in model.named_parameters():
         if name.endswith("weight"):
             param.data = param.data * 0.5
-    loss = ((model(al.rand(16, 8)) - 1.0) ** 2).mean()
+    with nn.record_module_calls() as calls:  # which block returned which tensor
+        loss = ((model(al.rand(16, 8)) - 1.0) ** 2).mean()
     loss.name = "loss"
     with al.record_grad_norms() as norms:
         loss.backward()
-    return al.draw_graph(loss, grad_norms=norms, collapse=list(model))
+    return al.draw_graph(loss, grad_norms=norms, collapse=list(model), module_calls=calls)
 
 
 def main() -> None:

@@ -4,42 +4,26 @@ buffer to an attribute registers it, which gives dotted names, `state_dict` and 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from autograd_lite import Tensor, as_tensor, declare_updates
-from autograd_lite.module_calls import add as _add_call
-from autograd_lite.module_calls import input_refs as _input_refs
-from autograd_lite.module_calls import record as _record_call
 
+from . import hooks
+from .hooks import HookDict, RemovableHandle, add_hook, run_forward_hooks, run_pre_hooks
 from .parameter import Parameter
-
-_weak = weakref.ref
 
 
 class _CallState(threading.local):
     # Depth of nested Module calls in this thread: the outermost call (depth 0) is the
-    # root whose names get stamped on the parameters. A one-element list, so that a
-    # call reads the thread-local attribute once.
+    # root whose names get stamped on the parameters.
     def __init__(self) -> None:
-        self.depth = [0]
+        self.depth = 0
 
 
 _calls = _CallState()
-
-# Parameter names are stamped by the root of each call. `_names_token` is replaced
-# whenever the names may have gone stale: on every registration anywhere, and when a
-# stamping renamed something (another root, e.g. a sub-module called on its own).
-# A root whose stored token is current skips stamping: one identity test per call.
-_names_token = object()
-
-
-def _tree_changed() -> None:
-    global _names_token
-    _names_token = object()
 
 
 class IncompatibleKeys(NamedTuple):
@@ -87,48 +71,62 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_stamped_token", None)
+        object.__setattr__(self, "_forward_pre_hooks", HookDict())
+        object.__setattr__(self, "_forward_hooks", HookDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, ...)")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        depth = _calls.depth
-        level = depth[0]
-        if level == 0 and self._stamped_token is not _names_token:
+        # Hooks cost one test each when there are none (a plain forward).
+        if self._forward_pre_hooks or hooks.global_forward_pre_hooks:
+            args = run_pre_hooks(self, args, self._forward_pre_hooks)
+        state = _calls
+        level = state.depth
+        if level == 0:
             self._stamp_parameter_names()
-        depth[0] = level + 1
+        state.depth = level + 1
         try:
             output = self.forward(*args, **kwargs)
         finally:
-            depth[0] = level
-        # Noted on the output's node so that draw_graph(..., collapse=module) can find
-        # this call (module_calls.py); a call that built no graph costs one test.
-        if output.__class__ is Tensor:
-            node = output.grad_fn
-            if node is not None:
-                if len(args) == 1 and args[0].__class__ is Tensor and args[0]._requires_grad:
-                    entry = (_weak(self), _weak(output), _weak(args[0]))
-                else:
-                    entry = (_weak(self), _weak(output), *_input_refs(args))
-                if node.calls is None:
-                    node.calls = entry
-                else:
-                    _add_call(node, entry)
-        else:
-            _record_call(self, args, output)
+            state.depth = level
+        if self._forward_hooks or hooks.global_forward_hooks:
+            output = run_forward_hooks(self, args, output, self._forward_hooks)
         return output
 
     def _stamp_parameter_names(self) -> None:
-        global _names_token
-        renamed = False
+        # The outermost call names the parameters, so that a drawing shows "0.weight".
         for name, param in self.named_parameters():
             if param.param_name != name:
                 param.param_name = name
-                renamed = True
-        if renamed:
-            _names_token = object()
-        object.__setattr__(self, "_stamped_token", _names_token)
+
+    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, args)` before each `forward` of this module; a return value
+        other than None replaces the positional arguments (a non-tuple is wrapped in a
+        tuple). Returns a handle whose `remove()` unregisters the hook.
+
+        >>> import autograd_lite as al, nn
+        >>> relu = nn.ReLU()
+        >>> handle = relu.register_forward_pre_hook(lambda module, args: (-args[0],))
+        >>> relu(al.tensor([1.0, -2.0]))
+        tensor([0., 2.])
+        >>> handle.remove()
+        """
+        return add_hook(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each `forward` of this module; a return
+        value other than None replaces the output. Returns a handle whose `remove()`
+        unregisters the hook.
+
+        >>> import autograd_lite as al, nn
+        >>> relu = nn.ReLU()
+        >>> handle = relu.register_forward_hook(lambda module, args, output: output * 2)
+        >>> relu(al.tensor([1.0, -2.0]))
+        tensor([2., 0.])
+        >>> handle.remove()
+        """
+        return add_hook(self._forward_hooks, hook)
 
     # -- registration ------------------------------------------------------------
 
@@ -169,7 +167,6 @@ class Module:
         for registry in self._registries():
             if name in registry:
                 del registry[name]
-                _tree_changed()
         object.__delattr__(self, name)
 
     def __getattr__(self, name: str) -> Any:
@@ -193,7 +190,6 @@ class Module:
                 registry.pop(name, None)
         registries[registry_index][name] = value
         object.__setattr__(self, name, value)
-        _tree_changed()
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register `param` (a Parameter, or None for an absent one) under `name`.

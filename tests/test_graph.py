@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gc
+import copy
 import subprocess
 import sys
-import weakref
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -13,8 +12,8 @@ import pytest
 
 import autograd_lite as al
 import nn
-from autograd_lite import module_calls
-from autograd_lite.graph import GRAD_SCALE, GraphvizNotFoundError, format_values, grad_colour
+from autograd_lite.graph import GRAD_SCALE, format_values, grad_colour
+from autograd_lite.graph_render import GraphvizNotFoundError
 
 SVG = "{http://www.w3.org/2000/svg}"
 VANISHING, HEALTHY, EXPLODING = GRAD_SCALE[0][1], GRAD_SCALE[3][1], GRAD_SCALE[-1][1]
@@ -187,10 +186,11 @@ def test_format_values_keeps_structure_of_small_arrays():
     assert format_values(np.arange(8).reshape(2, 4)) == "[0, 1, 2, 3, 4, 5, ...] (8 values)"
 
 
-def mlp_and_loss():
+def mlp_and_loss(calls=None):
     model = nn.Sequential(nn.Dense(6, 8), nn.ReLU(), nn.Dense(8, 8), nn.ReLU(), nn.Dense(8, 3))
     x = al.randn(4, 6)
-    loss = nn.CrossEntropyLoss()(model(x), np.array([0, 2, 1, 0]))
+    with calls if calls is not None else nn.record_module_calls():
+        loss = nn.CrossEntropyLoss()(model(x), np.array([0, 2, 1, 0]))
     return model, loss
 
 
@@ -205,66 +205,69 @@ def test_mlp_graph_names_parameters_by_their_dotted_names():
 
 
 def test_collapse_draws_a_module_call_as_one_node():
-    model, loss = mlp_and_loss()
+    calls = nn.record_module_calls()
+    model, loss = mlp_and_loss(calls)
     loss.backward()
     full = nodes(render(al.draw_graph(loss)))
-    collapsed = nodes(render(al.draw_graph(loss, collapse=model)))
+    collapsed = nodes(render(al.draw_graph(loss, collapse=model, module_calls=calls)))
     assert len(collapsed) < len(full) // 3
     module_node = node_with(collapsed, "Sequential")
     assert "5 operations, 6 parameters" in collapsed[module_node][0]
     assert not any("0.weight" in texts for texts, _, _ in collapsed.values())
     assert node_with(collapsed, "cross_entropy")
     # each Dense on its own; the ReLUs stay visible between them
-    layers = nodes(render(al.draw_graph(loss, collapse=[model[0], model[2], model[4]])))
+    dense = [model[0], model[2], model[4]]
+    layers = nodes(render(al.draw_graph(loss, collapse=dense, module_calls=calls)))
     titles = [texts[0] for texts, _, _ in layers.values()]
     assert sorted(t for t in titles if "Linear" in t) == ["0: Linear", "2: Linear", "4: Linear"]
     assert sum("relu" in texts for texts, _, _ in layers.values()) == 2
     # an outer module collapsed with its children: the outer one wins
-    both = nodes(render(al.draw_graph(loss, collapse=[model, model[0]])))
+    both = nodes(render(al.draw_graph(loss, collapse=[model, model[0]], module_calls=calls)))
     assert len(both) == len(collapsed)
 
 
 def test_collapse_keeps_edges_from_inputs_that_require_grad():
     layer = nn.Dense(3, 2)
     x = al.Tensor(np.ones((4, 3), np.float32), requires_grad=True, name="x")
-    out = (layer(x) * 2).sum()
-    svg = render(al.draw_graph(out, collapse=layer))
+    with nn.record_module_calls() as calls:
+        out = (layer(x) * 2).sum()
+    svg = render(al.draw_graph(out, collapse=layer, module_calls=calls))
     found = nodes(svg)
     assert (node_with(found, "x"), node_with(found, "Linear")) in edges(svg)
 
 
 def test_collapse_of_an_unused_module_changes_nothing():
-    model, loss = mlp_and_loss()
-    assert al.draw_graph(loss, collapse=nn.Dense(2, 2)).source == al.draw_graph(loss).source
+    calls = nn.record_module_calls()
+    model, loss = mlp_and_loss(calls)
+    plain = al.draw_graph(loss).source
+    assert al.draw_graph(loss, collapse=nn.Dense(2, 2), module_calls=calls).source == plain
     identity = nn.Identity()
     x = al.Tensor([1.0, 2.0], requires_grad=True)
-    out = identity(x.exp()).sum()
-    assert al.draw_graph(out, collapse=identity).source == al.draw_graph(out).source
+    with nn.record_module_calls() as calls:
+        out = identity(x.exp()).sum()
+    assert al.draw_graph(out, collapse=identity, module_calls=calls).source == al.draw_graph(out).source
     with pytest.raises(TypeError, match="collapse"):
-        al.draw_graph(loss, collapse=[3])
+        al.draw_graph(loss, collapse=[3], module_calls=calls)
 
 
-def test_module_call_records_do_not_keep_graphs_alive():
+def test_collapse_without_recorded_calls_says_how_to_record_them():
+    model, loss = mlp_and_loss()
+    with pytest.raises(ValueError, match="record_module_calls"):
+        al.draw_graph(loss, collapse=model)
+
+
+def test_collapse_matches_calls_by_graph_node_and_draws_the_same_for_any_record():
     layer = nn.Dense(3, 2)
-    x = al.randn(5, 3, requires_grad=True)
-    assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
-    out = layer(x)
-    (call,) = module_calls.calls_of(out)
-    assert call.module is layer and call.inputs == (x,)
-    # the record refers to the module and the input weakly, and lives on out's node
-    assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 1
-    ref = weakref.ref(out)
-    gc.disable()
-    try:
-        del out, call
-        assert ref() is None  # freed by reference counting alone
-        # nothing of the record outlives the node: its weak references are gone too
-        assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
-        with al.no_grad():
-            layer(x)
-        assert weakref.getweakrefcount(layer) == weakref.getweakrefcount(x) == 0
-    finally:
-        gc.enable()
+    x = al.Tensor(np.ones((4, 3), np.float32), requires_grad=True, name="x")
+    with nn.record_module_calls() as calls:
+        hidden = layer(x)
+    # a tensor sharing the recorded output's node (a shallow copy) is found through it
+    out = (copy.copy(hidden) * 2).sum()
+    source = al.draw_graph(out, collapse=layer, module_calls=calls).source
+    assert "Linear" in source
+    # any iterable of (module, inputs, output) will do
+    listed = [(layer, (x,), hidden)]
+    assert al.draw_graph(out, collapse=layer, module_calls=listed).source == source
 
 
 def test_a_chain_100000_deep_is_drawn_with_the_default_recursion_limit():
