@@ -7,19 +7,20 @@
 tensor([2., 4.])
 """
 
-from .tensor import Tensor  # noqa: I001 - tensor first: the op modules need it
-from . import data
+from .tensor import Tensor, as_tensor
+from . import data, engine
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd import grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
 from .inplace import declare_updates
-from .ops._common import as_tensor
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .graph import draw_graph
-from .ops.arithmetic import add, astype, div, mul, neg, pow, sub
+from .ops import dispatch, in_place
+from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.cast import astype, clone
 from .ops.elementwise import (
     abs,
     clip,
@@ -57,7 +58,7 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "grad", "gradcheck",
     "detect_anomaly", "is_anomaly_enabled", "draw_graph", "explain_backward", "record_grad_norms",
     "save", "load",
-    "add", "sub", "mul", "div", "pow", "neg", "astype", "matmul", "linear",
+    "add", "sub", "mul", "div", "pow", "neg", "astype", "clone", "matmul", "linear",
     "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
     "softplus", "gelu", "clip", "maximum", "minimum", "where",
     "sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin",

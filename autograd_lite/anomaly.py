@@ -11,10 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from . import function
+from .tensor import Tensor
 
 _lock = threading.Lock()
-_threads_on = 0  # threads inside detect_anomaly; the hook is installed while it is > 0
+_threads_on = 0  # threads inside detect_anomaly
+# True while any thread is inside detect_anomaly: operations check it before calling
+# check_forward, so anomaly mode costs one test per operation when off.
+active = False
 
 
 class _ThreadState(threading.local):
@@ -85,7 +88,7 @@ def check_backward(node: Any, grads: tuple) -> None:
     for index, g in enumerate(grads):
         if g is None:
             continue
-        data = g._data if isinstance(g, function.Tensor) else g
+        data = g._data if isinstance(g, Tensor) else g
         if _non_finite(data):
             raise RuntimeError(
                 f"anomaly detected: the backward of '{node.name}' returned NaN or inf values "
@@ -112,24 +115,23 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
     """
 
     def __enter__(self) -> detect_anomaly:
-        global _threads_on
+        global _threads_on, active
         state = _state
         if state.depth == 0:
             with _lock:
                 _threads_on += 1
-                function._anomaly_hook = check_forward
+                active = True
         state.depth += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        global _threads_on
+        global _threads_on, active
         state = _state
         state.depth -= 1
         if state.depth == 0:
             with _lock:
                 _threads_on -= 1
-                if _threads_on == 0:
-                    function._anomaly_hook = None
+                active = _threads_on > 0
 
 
 def is_anomaly_enabled() -> bool:

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import engine
-from .tensor import Tensor, _root_gradient
+from .tensor import Tensor
 
 
 def grad(
@@ -43,7 +43,7 @@ def grad(
             raise RuntimeError(
                 f"output {index} of grad() does not require grad and does not have a grad_fn"
             )
-    root_grads = [_root_gradient(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
+    root_grads = [engine.root_gradient(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
     if retain_graph is None:
         retain_graph = create_graph
     return engine.run_backward(

@@ -34,6 +34,27 @@ def set_default_dtype(dtype: Any) -> None:
     _default_float = dtype
 
 
+def result_dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """PyTorch's promotion of two arrays: floats beat integers (and integers bools); within
+    one category a 0-d operand does not widen a dimensioned one (float32 (3,) + float64 ()
+    is float32, int32 (3,) + int64 () is int32).
+
+    >>> import numpy as np
+    >>> result_dtype(np.zeros(3, np.float32), np.zeros((), np.float64))
+    dtype('float32')
+    """
+    da, db = a.dtype, b.dtype
+    a_float, b_float = da.kind == "f", db.kind == "f"
+    if a_float and not b_float:
+        return da
+    if b_float and not a_float:
+        return db
+    same_category = a_float == b_float and (da.kind == "b") == (db.kind == "b")
+    if same_category and (a.ndim == 0) != (b.ndim == 0):
+        return da if a.ndim else db
+    return np.result_type(da, db)
+
+
 def infer_dtype(data: Any) -> np.dtype | None:
     """The dtype PyTorch gives Python data: bool, int64, or the default float; None for arrays."""
     if isinstance(data, np.generic):

@@ -1,28 +1,28 @@
-"""Graph nodes. `Function` is what users subclass (as `torch.autograd.Function`);
-`Op` is its array-level form, which every built-in operation uses.
+"""Graph nodes. `Function` is what users subclass (as `torch.autograd.Function`); `Op` is
+its array-level form, which every built-in operation uses.
 
-A node is the `grad_fn` of the tensor its forward produced. It holds its input
-tensors (`inputs`, `None` where no gradient is needed) and what its forward saved;
-it never refers to its own output, so graphs are freed by reference counting.
+A node is the `grad_fn` of the tensor its forward produced. It holds its input tensors
+(`inputs`, None where no gradient is needed) and what its forward saved; it never refers
+to its own output, so graphs are freed by reference counting alone.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from . import grad_mode, inplace
+from . import anomaly, grad_mode, inplace
+from .tensor import Tensor
 
-# Set by tensor.py (which imports this module) to avoid an import cycle.
-Tensor: Any = None
-
-_FREED_MESSAGE = (
+FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or to read saved values after "
     "they were freed): the arrays saved by '{name}' were released by an earlier backward. "
     "Specify retain_graph=True in the first backward() or autograd_lite.grad() call if "
     "you need to backward through the graph again."
 )
+
+_grad_state = grad_mode._state  # the per-thread flag, read once per operation
 
 
 class Function:
@@ -44,31 +44,31 @@ class Function:
     >>> Cube.apply(x).backward(); x.grad.item()
     12.0
 
-    `forward` receives the arguments given to `apply` (tensors as tensors, with
-    grad mode off) and returns a Tensor; `backward` receives the gradient of the
-    output as a Tensor and returns one gradient (or None) per argument of `forward`.
+    `forward` receives the arguments given to `apply` (tensors as tensors, with grad mode
+    off) and returns a Tensor; `backward` receives the gradient of the output as a Tensor
+    and returns one gradient (or None) per argument of `forward`.
     """
 
-    # _first, _second, _arity: the input tensors (see `inputs`). A node with one or two
-    # inputs (nearly all) keeps them in slots rather than in a tuple of its own: in a big
-    # graph every tuple is one more object for the cycle collector to walk, again and again.
-    # _arity is 1 or 2 then, and 0 when _first holds the tuple of any other number of inputs.
-    # guard: read-only guards on arrays user code can reach (see inplace.py), or None.
-    # calls: the module calls that returned this node's output (module_calls.py), or None.
-    __slots__ = (
-        "_first", "_second", "_arity", "saved", "hooks", "retained", "out_index", "created", "guard", "calls",
-    )  # fmt: skip
+    # inputs: one entry per forward argument, the input Tensor or None (no gradient needed).
+    # saved: what forward saved; None once a backward freed it (inplace.RAN if it was empty).
+    # guards: what protects the saved values from in-place changes (inplace.py), or None.
+    # _hooks / retained: hooks and retain_grad() of the output tensor, or None.
+    # created: where anomaly mode saw the node created, or None.
+    # out_index: where in `saved` forward put its own result (-1: nowhere).
+    __slots__ = ("inputs", "saved", "guards", "_hooks", "retained", "created", "out_index")
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"
-
-    #: whether `backward` takes and returns arrays (built-in ops) rather than Tensors.
-    takes_arrays: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "name" not in cls.__dict__ and not cls.__module__.startswith("autograd_lite"):
             cls.name = cls.__name__
+
+    def _start(self, inputs: tuple) -> None:
+        self.inputs = inputs
+        self.guards = self._hooks = self.retained = self.created = None
+        self.out_index = -1
 
     # -- the context interface used inside forward/backward ---------------------
 
@@ -79,31 +79,9 @@ class Function:
     @property
     def saved_tensors(self) -> tuple:
         """What `save_for_backward` kept; RuntimeError once a backward has freed it."""
-        saved = self.saved
-        if saved is None:
-            raise RuntimeError(_FREED_MESSAGE.format(name=self.name))
-        return saved
-
-    @property
-    def inputs(self) -> tuple:
-        """One entry per forward argument: the input Tensor, or None where no gradient is needed."""
-        arity = self._arity
-        if arity == 2:
-            return (self._first, self._second)
-        return (self._first,) if arity == 1 else self._first
-
-    @inputs.setter
-    def inputs(self, inputs: tuple) -> None:
-        count = len(inputs)
-        if count == 2:
-            self._first, self._second = inputs
-            self._arity = 2
-        elif count == 1:
-            self._first = inputs[0]
-            self._arity = 1
-        else:
-            self._first = tuple(inputs)
-            self._arity = 0
+        if self.saved is None:
+            raise RuntimeError(FREED_MESSAGE.format(name=self.name))
+        return self.saved
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -124,45 +102,33 @@ class Function:
         raise NotImplementedError("Function subclasses must define backward(ctx, *grad_outputs)")
 
     @classmethod
-    def apply(cls, *args: Any) -> Any:
-        """Run `forward` on `args` and record the node when any input requires grad."""
-        inputs = []
-        needs_grad = False
-        for arg in args:
-            if isinstance(arg, Tensor) and arg.requires_grad:
-                inputs.append(arg)
-                needs_grad = True
-            else:
-                inputs.append(None)
+    def apply(cls, *args: Any) -> Tensor:
+        """Run `forward` on `args` and record the node when an input requires grad."""
+        inputs = tuple(a if isinstance(a, Tensor) and a._requires_grad else None for a in args)
         ctx = cls.__new__(cls)
-        ctx.inputs = tuple(inputs)
+        ctx._start(inputs)
         ctx.saved = ()
-        ctx.hooks = None
-        ctx.retained = None
-        ctx.guard = None
-        ctx.calls = None
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
-        if isinstance(result, tuple):
-            raise TypeError(f"{cls.__name__}.forward must return a single Tensor, got a tuple")
-        data = result._data if isinstance(result, Tensor) else np.asarray(result)
-        if needs_grad and grad_mode._state.enabled:
-            if data.dtype.kind != "f":
-                raise TypeError(
-                    f"{cls.__name__}.forward returned dtype {data.dtype}; only floating "
-                    "outputs can require grad"
-                )
-            if ctx.saved:
-                inplace.guard_function(ctx)
-            if _anomaly_hook is not None:
-                _anomaly_hook(ctx, data)
-            return Tensor._make(data, ctx)
-        return Tensor._make(data, None)
+        if not isinstance(result, Tensor):
+            raise TypeError(f"{cls.__name__}.forward must return a single Tensor, got {type(result).__name__}")
+        if not (any(t is not None for t in inputs) and _grad_state.enabled):
+            return Tensor._make(result._data, None)
+        if result._data.dtype.kind != "f":
+            raise TypeError(
+                f"{cls.__name__}.forward returned dtype {result.dtype}; only floating outputs can require grad"
+            )
+        if ctx.saved:
+            inplace.guard_function(ctx)
+        _note_used(inputs)
+        if anomaly.active:
+            anomaly.check_forward(ctx, result._data)
+        return Tensor._make(result._data, ctx)
 
-    def _run_backward(self, grad: Any, create_graph: bool) -> tuple:
-        """Call `backward` with Tensor gradients, returning one array per input."""
-        grad_tensor = grad if isinstance(grad, Tensor) else Tensor._make(grad, None)
-        grads = type(self).backward(self, grad_tensor)
+    def run_rule(self, grad: Any, create_graph: bool) -> tuple:
+        """Call `backward` on the output's gradient: one gradient (or None) per input,
+        arrays unless `create_graph` (then Tensors in a graph of their own)."""
+        grads = type(self).backward(self, grad if isinstance(grad, Tensor) else Tensor._make(grad, None))
         if not isinstance(grads, tuple):
             grads = (grads,)
         if len(grads) != len(self.inputs):
@@ -172,172 +138,104 @@ class Function:
             )
         if create_graph:
             return grads
-        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
+        # Gradients a user's rule returns may be tensors it keeps: copies, never shared.
+        return tuple(None if g is None else np.array(g._data if isinstance(g, Tensor) else g) for g in grads)
 
 
 class Op(Function):
     """A built-in operation: `forward` and `backward` take and return NumPy arrays.
 
-    `forward(ctx, *arrays, **options)` receives each Tensor argument's array and any
-    other argument as given. `backward(ctx, grad)` returns one gradient per
-    positional argument (a bare value for one argument) with the argument's shape
-    or broadcastable to it: the engine sums broadcast dimensions away and casts to
-    the input's dtype, so rules never mention broadcasting.
+    `forward(ctx, *arrays, **options)` receives each Tensor argument's array and any other
+    argument as given. `backward(ctx, grad)` returns one gradient per positional argument
+    (a bare value for one argument) with the argument's shape or broadcastable to it: the
+    engine sums broadcast dimensions away and casts to the input's dtype, so rules never
+    mention broadcasting.
 
-    Rules are written with NumPy operators, methods and ufuncs. With
-    `create_graph=True` the engine passes Tensors instead of arrays (the saved
-    inputs and output become the graph's own tensors); NumPy dispatches the same
-    expressions to differentiable operations, so one rule serves both.
+    Rules are written with NumPy operators, methods and ufuncs. With `create_graph=True`
+    the engine passes Tensors instead of arrays (the saved inputs and output become the
+    graph's own tensors); NumPy dispatches the same expressions to differentiable
+    operations, so one rule serves both.
     """
 
     __slots__ = ()
 
-    takes_arrays = True
-
     @classmethod
-    def apply(cls, *args: Any, **options: Any) -> Any:
-        ctx = _new_object(cls)
-        ctx.saved = ()
-        # This runs once per operation, so its own cost is the per-op overhead on small
-        # arrays: one- and two-argument calls (nearly all of them) skip the general loop.
-        # `*_outside` / `reachable`: the arrays of arguments whose memory user code can reach
-        # (leaves' arrays and NumPy arrays); what the node keeps of them is made read-only.
-        if len(args) == 2 and not options:
-            a, b = args
-            a_input = b_input = a_outside = b_outside = None
-            if isinstance(a, Tensor):
-                if a._requires_grad:
-                    a_input = a
-                if a.grad_fn is None:
-                    a_outside = a._data
-                a = a._data
-            elif a.__class__ is _ndarray:
-                a_outside = a
-            if isinstance(b, Tensor):
-                if b._requires_grad:
-                    b_input = b
-                if b.grad_fn is None:
-                    b_outside = b._data
-                b = b._data
-            elif b.__class__ is _ndarray:
-                b_outside = b
-            result = cls.forward(ctx, a, b)
-            needs_grad = a_input is not None or b_input is not None
-            arity = 2
-        elif len(args) == 1 and not options and isinstance(args[0], Tensor):
-            x = args[0]
-            result = cls.forward(ctx, x._data)
-            needs_grad = x._requires_grad
-            a_input = x if needs_grad else None
-            a_outside = x._data if x.grad_fn is None else None
-            b_outside = None
-            arity = 1
-        else:
-            arrays = []
-            input_list = []
-            reachable = []
-            needs_grad = False
-            for arg in args:
-                if isinstance(arg, Tensor):
-                    arrays.append(arg._data)
-                    if arg.grad_fn is None:
-                        reachable.append(arg._data)
-                    if arg._requires_grad:
-                        input_list.append(arg)
-                        needs_grad = True
-                        continue
-                else:
-                    if arg.__class__ is _ndarray:
-                        reachable.append(arg)
-                    arrays.append(arg)
-                input_list.append(None)
-            result = cls.forward(ctx, *arrays, **options)
-            arity = -1
-        # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
-        out = result if result.__class__ is _ndarray else np.asarray(result)
-        if needs_grad and _grad_state.enabled:
-            if arity == 2:
-                ctx._first = a_input
-                ctx._second = b_input
-                ctx._arity = 2
-            elif arity == 1:
-                ctx._first = a_input
-                ctx._arity = 1
+    def apply(cls, *args: Any, **options: Any) -> Tensor:
+        arrays = []
+        inputs = []
+        reachable = []  # arrays user code can reach: those of leaf tensors and NumPy operands
+        needs_grad = False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                arrays.append(arg._data)
+                inputs.append(arg if arg._requires_grad else None)
+                needs_grad = needs_grad or arg._requires_grad
+                if arg.grad_fn is None:
+                    reachable.append(arg._data)
             else:
-                ctx.inputs = input_list
-            ctx.hooks = None
-            ctx.retained = None
-            ctx.guard = None
-            ctx.calls = None
-            saved = ctx.saved
-            if saved:
-                for value in saved:
-                    if value is result:
-                        _note_saved_output(ctx, saved, result, out)
-                        break
-            if saved or out.base is not None:
-                if arity < 0:
-                    if reachable:
-                        inplace.guard_op(ctx, reachable, out)
-                elif a_outside is not None:
-                    inplace.guard_op(ctx, [a_outside] if b_outside is None else [a_outside, b_outside], out)
-                elif b_outside is not None:
-                    inplace.guard_op(ctx, [b_outside], out)
-            if _anomaly_hook is not None:
-                _anomaly_hook(ctx, out)
-            return _make_tensor(out, ctx)
-        return _make_tensor(out, None)
+                arrays.append(arg)
+                inputs.append(None)
+                if arg.__class__ is np.ndarray:
+                    reachable.append(arg)
+        ctx = _new_node(cls)
+        ctx.saved = ()
+        result = cls.forward(ctx, *arrays, **options)
+        # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
+        out = result if result.__class__ is np.ndarray else np.asarray(result)
+        if not (needs_grad and _grad_state.enabled):
+            return Tensor._make(out, None)
+        ctx._start(tuple(inputs))
+        if ctx.saved:
+            _note_saved_output(ctx, result, out)
+        if reachable and (ctx.saved or out.base is not None):
+            inplace.guard_saved(ctx, out, reachable)
+        _note_used(inputs)
+        if anomaly.active:
+            anomaly.check_forward(ctx, out)
+        return Tensor._make(out, ctx)
 
-    def _run_backward(self, grad: Any, create_graph: bool) -> tuple:
+    def run_rule(self, grad: Any, create_graph: bool) -> tuple:
         if not create_graph:
             grads = type(self).backward(self, grad)
-            return grads if type(grads) is tuple else (grads,)
-        # Swap in the graph's tensors for the saved arrays for the time of the rule.
-        saved = self.saved
-        if saved is None:
-            raise RuntimeError(_FREED_MESSAGE.format(name=self.name))
+            return grads if grads.__class__ is tuple else (grads,)
+        # The rule runs on the graph's tensors in place of the saved arrays, so NumPy's
+        # dispatch records what it computes.
+        saved = self.saved_tensors
         self.saved = self._saved_as_tensors(saved)
         try:
             grads = type(self).backward(self, grad)
         finally:
             self.saved = saved
-        return grads if type(grads) is tuple else (grads,)
+        return grads if grads.__class__ is tuple else (grads,)
 
     def _saved_as_tensors(self, saved: tuple) -> tuple:
-        out_index = getattr(self, "out_index", -1)
+        tensors = {id(t._data): t for t in self.inputs if t is not None}
         converted = []
         for position, value in enumerate(saved):
-            if type(value) is not np.ndarray:
-                converted.append(value)
-            elif position == out_index:
-                # The output tensor itself is not referenced by its node (no cycle);
+            if position == self.out_index:
+                # The node does not refer to its output tensor (that would be a cycle);
                 # a new tensor on the same array and node stands for it.
-                converted.append(Tensor._make(value, self))
-            else:
-                for tensor in self.inputs:
-                    if tensor is not None and tensor._data is value:
-                        converted.append(tensor)
-                        break
-                else:
-                    converted.append(value)  # a constant such as a mask
+                value = Tensor._make(value, self)
+            elif value.__class__ is np.ndarray:
+                value = tensors.get(id(value), value)  # an input's tensor, or a constant
+            converted.append(value)
         return tuple(converted)
 
 
-def _note_saved_output(ctx: Op, saved: tuple, result: Any, out: np.ndarray) -> None:
-    """Record where `forward` saved its own result (the node's output) in `saved`."""
-    for position, value in enumerate(saved):
+def _note_saved_output(ctx: Op, result: Any, out: np.ndarray) -> None:
+    """Record where `forward` saved its own result (the node's output)."""
+    for position, value in enumerate(ctx.saved):
         if value is result:
             ctx.out_index = position
-            if value is not out:
-                ctx.saved = saved[:position] + (out,) + saved[position + 1 :]
+            if value is not out:  # a NumPy scalar, now wrapped: save the wrapped array
+                ctx.saved = ctx.saved[:position] + (out,) + ctx.saved[position + 1 :]
+            return
 
 
-_new_object = object.__new__
-_ndarray = np.ndarray
-_make_tensor: Any = None  # Tensor._make, set by tensor.py
-# The per-thread grad-mode flag (one object for the process; its attribute is per thread).
-_grad_state = grad_mode._state
+def _note_used(inputs: Any) -> None:
+    for tensor in inputs:
+        if tensor is not None and tensor.grad_fn is not None:
+            tensor._used = True
 
-# Anomaly mode installs a callable here; None keeps the hot path free of checks.
-_anomaly_hook: Callable[[Any, np.ndarray], None] | None = None
 
+_new_node = object.__new__

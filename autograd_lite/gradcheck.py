@@ -8,6 +8,7 @@ import numpy as np
 
 from .autograd import grad as autograd_grad
 from .grad_mode import no_grad
+from .inplace import declare_updates
 from .tensor import Tensor
 
 
@@ -56,7 +57,7 @@ def gradcheck(
             a = analytical[out_index][position]
             n = numerical[out_index][position]
             excess = np.abs(a - n) - (atol + rtol * np.abs(n))
-            if excess.size and (np.nanmax(excess) > 0 or np.isnan(excess).any()):
+            if excess.size and (np.isnan(excess).any() or excess.max() > 0):
                 worst = int(np.nanargmax(np.where(np.isnan(excess), np.inf, excess)))
                 out_flat, in_flat = np.unravel_index(worst, excess.shape)
                 in_element = np.unravel_index(in_flat, inputs[input_index].shape)
@@ -101,9 +102,10 @@ def _numerical_jacobians(
         for position, input_index in enumerate(checked):
             # The analytical pass's retained graph may still hold the input read-only;
             # declaring the in-place perturbation makes it writable (and that graph stale).
-            inputs[input_index]._bump_version()
-            flat = inputs[input_index].data.reshape(-1)  # a view: writes reach the input
-            if flat.size and not np.shares_memory(flat, inputs[input_index].data):
+            declare_updates([inputs[input_index]])
+            array = inputs[input_index].numpy()
+            flat = array.reshape(-1)  # a view: writes reach the input
+            if flat.size and not np.shares_memory(flat, array):
                 raise ValueError(f"gradcheck: input {input_index} is not contiguous")
             for k in range(flat.size):
                 original = flat[k]

@@ -1,20 +1,23 @@
-"""In-place safety for arrays saved for backward: while a graph holds an array that user
-code can reach, the array is read-only; replacing or force-updating it makes a backward
-through that graph raise instead of returning a wrong gradient.
+"""In-place safety: no write, through the library or through NumPy, silently changes values
+that a pending backward still needs.
 
-Which arrays are guarded, and when:
-- at record time, the memory of leaf tensors (parameters, inputs, constants) and of
-  NumPy arrays passed as operands that a node saved, or that its output views;
-- lazily, the array of a non-leaf tensor when user code asks for it (`.data`, `.numpy()`,
-  `np.asarray`, `.detach()`) while the node that produced it has not been run by a
-  backward. Arrays of intermediate results are otherwise reachable only through the graph.
+Design, in one paragraph. An array that a graph saved for its backward and that user code
+can reach (the array of a leaf tensor or a NumPy operand, or of any tensor once it is handed
+out by `.numpy()`, `np.asarray`, `.data` or `detach()`) is made read-only with NumPy's own
+flag while a node that holds it has not run: a write through NumPy fails at once with NumPy's
+"read-only" error, and arrays users get stay plain `np.ndarray`s. One `_Guard` per array is
+shared by the nodes holding it and lives as long as they hold it (a node lets go when a
+backward without `retain_graph` runs it, or when its graph is dropped); when the guard goes,
+the array is writable again. A write through the library (in-place methods, `+=`, `.data =`,
+optimizer steps) is allowed and *retires* the guard first: the array becomes writable and
+every node that held it refuses to backward, naming the op and the tensor. `Function`s that
+save Tensors also record each tensor's version (PyTorch's counter), checked at backward.
 
-One `_Guard` per array is shared by every node holding it (in the node's `guard` slot),
-so Python's reference counting tells when the last node lets go: a node drops its guards
-when a backward without `retain_graph` runs it, or when it is freed. `Tensor._bump_version()`
-(optimizers call it before updating `data` in place) makes the array writable at once and
-marks its guard stale, as does assigning `.data`; a node holding a stale guard refuses to
-run its backward.
+Why flags rather than only version counters: a counter cannot see `t.numpy()[0] = 5`. The
+flag costs one guard per saved reachable array per graph (two per `linear` call); the
+backward checks `stale` on the guards a node holds. A guard is released by its finaliser
+when the last node holding it goes, so where objects are not freed by reference counting,
+an array may stay read-only until the collector runs.
 """
 
 from __future__ import annotations
@@ -25,343 +28,204 @@ from typing import Any
 
 import numpy as np
 
-Tensor: Any = None  # set by tensor.py
-
-_ndarray = np.ndarray
-_lock = threading.RLock()  # re-entrant: a guard may be freed while it is held
-# id(array) -> weak reference to its live guard. An id is valid while its guard lives,
-# because the guard holds the array.
+_lock = threading.RLock()  # re-entrant: a guard may be freed while the lock is held
+# id(array) -> weak reference to its live guard; an id stays valid while its guard (which
+# holds the array) lives.
 _live: dict[int, weakref.ref] = {}
-# Bumped by every replacement / forced update; a node whose guard tuple starts with the
-# current value has nothing stale and skips the check.
-_changes = [0]
-# Views left read-only because their base was still guarded; retried when a base is freed.
-_stuck_views: list = []
+# Views left read-only when their guard went because their base was still guarded:
+# id -> weak reference, made writable again when next handed out (`heal`).
+_stuck: dict[int, weakref.ref] = {}
 
 
 class _Guard:
-    """Keeps one array read-only while any node holds this object."""
+    """Keeps one array read-only while any node holds this object; `stale` says why the
+    nodes must not use it any more (None while the array is unchanged)."""
 
-    __slots__ = ("array", "key", "ref", "change", "__weakref__")
+    __slots__ = ("array", "ref", "stale", "__weakref__")
 
     def __del__(self) -> None:
-        # Runs once per guarded array per graph (every training step for each parameter),
-        # often with cold caches after large array work: kept to a few operations.
         try:
             with _lock:
-                key = self.key
-                current = _live.get(key)
-                if current is self.ref:
-                    del _live[key]
-                elif current is not None and current() is not None:
-                    return  # a newer guard (after a forced update) protects the array now
-                array = self.array
-                try:
-                    array.setflags(write=True)
-                except ValueError:
-                    # A view whose base another node still guards; retried when that base is freed.
-                    _stuck_views.append(weakref.ref(array))
-                    return
-                if _stuck_views and array.base is None:
-                    _retry_stuck_views()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser (interpreter exit)
+                if _live.get(id(self.array)) is self.ref:
+                    del _live[id(self.array)]
+                if self.stale is None:
+                    try:
+                        self.array.setflags(write=True)
+                    except ValueError:  # a view whose base another guard holds read-only
+                        _stuck[id(self.array)] = weakref.ref(self.array)
+        except Exception:  # noqa: BLE001 - a finaliser must not raise (interpreter exit)
             pass
 
 
-def _retry_stuck_views() -> None:
-    still = []
-    for ref in _stuck_views:
-        view = ref()
-        if view is None or id(view) in _live:
-            continue
-        try:
-            view.setflags(write=True)
-        except ValueError:
-            still.append(ref)
-    _stuck_views[:] = still
+class SavedVersion:
+    """A tensor a `Function` saved and its version then; stale once the version moved."""
 
+    __slots__ = ("tensor", "version")
 
-def _guard_of(array: np.ndarray) -> _Guard | None:
-    """The live guard of `array`, made if needed; None for arrays read-only before us."""
-    key = id(array)
-    ref = _live.get(key)
-    if ref is not None:
-        guard = ref()
-        if guard is not None:
-            return guard  # already read-only: a forced update removes the entry first
-    with _lock:
-        ref = _live.get(key)
-        if ref is not None:
-            guard = ref()
-            if guard is not None:
-                return guard
-        if not array.flags.writeable:
+    def __init__(self, tensor: Any) -> None:
+        self.tensor = tensor
+        self.version = tensor._version
+
+    @property
+    def stale(self) -> str | None:
+        if self.tensor._version == self.version:
             return None
-        guard = _new_guard(_Guard)
-        guard.array = array
-        guard.key = key
-        guard.change = None
-        guard.ref = ref = weakref.ref(guard)
-        _live[key] = ref
-        array.setflags(write=False)
-        return guard
-
-
-_new_guard = object.__new__
+        return f"{describe(self.tensor)} is at version {self.tensor._version}, but was saved at version {self.version}"
 
 
 def _chain(array: np.ndarray) -> list:
     """`array` and the arrays whose memory it views, the owner first."""
     chain = [array]
     base = array.base
-    while isinstance(base, _ndarray):
+    while isinstance(base, np.ndarray):
         chain.append(base)
         base = base.base
     chain.reverse()
     return chain
 
 
-def _guards_for(arrays: list, guards: list) -> None:
-    for array in arrays:
-        for target in _chain(array):
-            guard = _guard_of(target)
-            if guard is not None:
-                guards.append(guard)
+def _guard(array: np.ndarray) -> _Guard | None:
+    """The live guard of `array`, made if needed; None for arrays read-only before us."""
+    with _lock:
+        ref = _live.get(id(array))
+        guard = ref() if ref is not None else None
+        if guard is not None:
+            return guard
+        if not array.flags.writeable:
+            return None
+        guard = _Guard()
+        guard.array, guard.stale = array, None
+        guard.ref = _live[id(array)] = weakref.ref(guard)
+        array.setflags(write=False)
+        return guard
 
 
-def _attach(node: Any, guards: list) -> None:
-    """Add `guards` to what `node` holds.
+def _hold(node: Any, arrays: list) -> None:
+    """Make `node` hold guards on `arrays` and the memory they view."""
+    guards = [g for array in arrays for a in _chain(array) if (g := _guard(a)) is not None]
+    if guards:
+        node.guards = guards if node.guards is None else node.guards + guards
 
-    A node holding one guard keeps the guard itself (most nodes with a leaf operand: no
-    tuple to allocate, one object fewer for the cycle collector); otherwise a tuple that
-    starts with the value of `_changes` when it was made, so that `check` can skip it.
+
+def guard_saved(node: Any, out: np.ndarray, reachable: list) -> None:
+    """Guard what an op node keeps of memory user code can reach.
+
+    `reachable` holds the arrays of the op's leaf-tensor and NumPy arguments: the arrays the
+    node saved that are or view such memory are guarded, and that memory when the output
+    is a view of it (a later consumer of the view may save it).
     """
-    if not guards:
-        return
-    held = node.guard
-    if held is None:
-        node.guard = guards[0] if len(guards) == 1 else (_changes[0], *guards)
-    elif held.__class__ is _Guard:
-        node.guard = (-1, held, *guards)  # -1: `check` looks at every entry
-    else:
-        node.guard = (*held, *guards)
+    owners = {id(a) for array in reachable for a in _chain(array)}
+    held = [v for v in node.saved if v.__class__ is np.ndarray and _views_any(v, owners)]
+    if out.base is not None and _views_any(out, owners):
+        held.append(out.base)
+    if held:
+        _hold(node, held)
 
 
-def _held(node: Any) -> tuple:
-    """The guards and (tensor, version) pairs `node` holds."""
-    held = node.guard
-    if held is None:
-        return ()
-    return (held,) if held.__class__ is _Guard else held[1:]
+def _views_any(array: np.ndarray, owners: set) -> bool:
+    return any(id(a) in owners for a in _chain(array))
 
 
-def guard_op(ctx: Any, reachable: list, out: np.ndarray) -> None:
-    """Guard what an Op node keeps of memory that user code can reach.
-
-    `reachable` holds the arrays of the op's leaf-tensor and NumPy-array arguments: the
-    arrays the node saved that are (or view) such memory are made read-only, and that
-    memory when the output is a view of it.
-    """
-    guards: list = []
-    for value in ctx.saved:
-        if value.__class__ is not _ndarray:
-            continue
-        if value.base is None:
-            for candidate in reachable:
-                if value is candidate or value is candidate.base:
-                    guard = _guard_of(value)
-                    if guard is not None:
-                        guards.append(guard)
-                    break
-        elif _shares(value, reachable):
-            _guards_for((value,), guards)
-    if out.base is not None and _shares(out, reachable):
-        _guards_for(_chain(out)[:-1], guards)
-    _attach(ctx, guards)
-
-
-def _shares(array: np.ndarray, reachable: list) -> bool:
-    """Whether `array` is, or views the memory of, one of `reachable`."""
-    if array.base is None:
-        for candidate in reachable:
-            if array is candidate or array is candidate.base:
-                return True
-        return False
-    for other in _chain(array):
-        for candidate in reachable:
-            if other is candidate or other is candidate.base:
-                return True
-    return False
-
-
-def guard_function(ctx: Any) -> None:
-    """Guard every array a user-level Function saved and record its tensors' versions."""
-    guards: list = []
-    arrays = []
-    for value in ctx.saved:
-        if isinstance(value, Tensor):
-            guards.append((value, value._version))
-            value = value._data
-        if value.__class__ is _ndarray:
+def guard_function(node: Any) -> None:
+    """Guard every array a user-level Function saved, and note its tensors' versions."""
+    arrays, versions = [], []
+    for value in node.saved:
+        if value.__class__ is np.ndarray:
             arrays.append(value)
-    _guards_for(arrays, guards)
-    _attach(ctx, guards)
+        elif hasattr(value, "_version"):  # a Tensor
+            arrays.append(value._data)
+            versions.append(SavedVersion(value))
+    if versions:
+        node.guards = versions if node.guards is None else node.guards + versions
+    _hold(node, arrays)
 
 
 def guard_output(tensor: Any) -> None:
-    """Make a non-leaf tensor's array read-only until its node is run by a backward."""
+    """The array of a non-leaf tensor is being handed out: keep it read-only until the
+    node that produced it has run (consumers that saved the array run before it)."""
     node = tensor.grad_fn
-    saved = node.saved
-    if saved is None or saved is NOTHING_SAVED:
-        return  # run by a backward: the graph no longer reads this array
-    array = tensor._data
-    for guard in _held(node):
-        if getattr(guard, "array", None) is array:
-            return
-    guards: list = []
-    _guards_for([array], guards)
-    _attach(node, guards)
+    if node is not None and node.saved is not None and node.saved is not RAN:
+        _hold(node, [tensor._data])
 
 
-class _NothingSaved(tuple):
-    """The saved values of a node that saved nothing and was run by a backward."""
-
-
-NOTHING_SAVED = _NothingSaved()
-
-
-def is_guarded(array: np.ndarray) -> bool:
-    """Whether `array` is read-only because a graph holds it."""
-    ref = _live.get(id(array))
-    return ref is not None and ref() is not None
-
-
-class ReadOnlyDataError(ValueError):
-    """A write to an array that a graph still needs for its backward."""
-
-
-class GuardedData(np.ndarray):
-    """What `Tensor.data` hands out while a graph holds the array: the same memory,
-    read-only, whose in-place writes raise an error naming the tensor and what to do
-    (NumPy's own message says only "read-only"). Computing with it gives plain arrays."""
-
-    def __array_finalize__(self, obj: Any) -> None:
-        self._description = getattr(obj, "_description", "this array")
-
-    def _refuse(self) -> None:
-        raise ReadOnlyDataError(
-            f"{self._description} is read-only: a graph saved it for a backward that has not "
-            "run yet, and changing it in place would make that gradient wrong. Call backward() "
-            "first (or drop the graph), or update it as an optimizer does, with "
-            "`with al.no_grad(): t -= ...` or `t.data = new_array` (a backward through the old "
-            "graph then raises)."
-        )
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._refuse()
-
-    def fill(self, value: Any) -> None:
-        self._refuse()
-
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, out: Any = None, **kwargs: Any) -> Any:
-        if out is not None:
-            if any(isinstance(o, GuardedData) for o in out):
-                self._refuse()
-            kwargs["out"] = out
-        inputs = tuple(i.view(_ndarray) if isinstance(i, GuardedData) else i for i in inputs)
-        return getattr(ufunc, method)(*inputs, **kwargs)
-
-    def copy(self, order: str = "C") -> np.ndarray:  # type: ignore[override]
-        return self.view(_ndarray).copy(order)
-
-    def astype(self, *args: Any, **kwargs: Any) -> np.ndarray:  # type: ignore[override]
-        return self.view(_ndarray).astype(*args, **kwargs)
-
-
-def readable_data(tensor: Any, array: np.ndarray) -> np.ndarray:
-    """`array` itself, or a `GuardedData` view of it while a graph holds it."""
-    if array.flags.writeable or not any(is_guarded(a) for a in _chain(array)):
-        return array
-    view = array.view(GuardedData)
-    view._description = f"the data of {_describe(tensor)}"
-    return view
-
-
-def _describe(tensor: Any) -> str:
-    label = f"'{tensor.name}' " if getattr(tensor, "name", None) else ""
-    return f"tensor {label}of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
-
-
-def _mark_stale(array: np.ndarray, how: str) -> bool:
-    """Retire `array`'s guard (nodes holding it will refuse to run); True if it had one."""
-    ref = _live.pop(id(array), None)
-    guard = ref() if ref is not None else None
-    if guard is None:
-        return False
-    guard.change = how
-    return True
-
-
-def replaced(tensor: Any, old: np.ndarray) -> None:
-    """Called by the `data` setter: nodes that saved the old array must not run."""
-    _changes[0] += 1
+def retire(array: np.ndarray, how: str) -> None:
+    """Before a write through the library: nodes holding `array` (or memory it views) will
+    refuse to backward, saying `how` it changed; the arrays become writable."""
     if not _live:
         return
-    how = f"{_describe(tensor)} had its data replaced (now at version {tensor._version})"
     with _lock:
-        for array in _chain(old):
-            _mark_stale(array, how)  # stays read-only until the stale nodes are gone
-
-
-def declare_updates(tensors: Any) -> None:
-    """Before `tensors`' arrays are updated in place (an optimizer step): bump their versions
-    and make the arrays writable, as `Tensor._bump_version()` does for one tensor."""
-    _changes[0] += 1
-    for tensor in tensors:
-        tensor._version += 1
-    if _live:
-        for tensor in tensors:
-            force_writable(tensor)
-
-
-def force_writable(tensor: Any) -> None:
-    """Make `tensor`'s array writable for an in-place update, invalidating graphs that hold it."""
-    _changes[0] += 1
-    if not _live:
-        return
-    how = f"{_describe(tensor)} was updated in place (now at version {tensor._version})"
-    with _lock:
-        for array in _chain(tensor._data):
-            if _mark_stale(array, how):
+        for a in _chain(array):
+            ref = _live.pop(id(a), None)
+            guard = ref() if ref is not None else None
+            if guard is not None:
+                guard.stale = how
+        for a in _chain(array):
+            if not a.flags.writeable:
                 try:
-                    array.setflags(write=True)
+                    a.setflags(write=True)
                 except ValueError:
-                    pass  # memory we do not own (read-only base); the update will say so
+                    pass  # memory that was never ours (a read-only base); the write will say so
+
+
+def heal(array: np.ndarray) -> None:
+    """Make a read-only `array` writable again if we made it read-only and no graph holds
+    it or the memory it views any more."""
+    ref = _stuck.get(id(array))
+    if ref is None or ref() is not array:
+        return
+    with _lock:
+        if not any(id(a) in _live for a in _chain(array)):
+            del _stuck[id(array)]
+            try:
+                array.setflags(write=True)
+            except ValueError:
+                pass  # its base is read-only for another reason
+
+
+def retire_node(node: Any, how: str) -> None:
+    """Make `node` refuse to backward (its saved values were overwritten), saying `how`."""
+    stale = _Guard.__new__(_Guard)
+    stale.array, stale.ref, stale.stale = None, None, how
+    node.guards = [stale] if node.guards is None else node.guards + [stale]
 
 
 def check(node: Any) -> None:
-    """Raise if an array or tensor `node` holds changed since it was recorded."""
-    held = node.guard
-    if held.__class__ is _Guard:
-        if held.change is None:
-            return
-    elif held[0] == _changes[0]:
-        return
-    for guard in _held(node):
-        if guard.__class__ is tuple:
-            tensor, version = guard
-            if tensor._version != version:
-                raise RuntimeError(
-                    f"one of the tensors saved for the backward of '{node.name}' was modified "
-                    f"after the forward: {_describe(tensor)} is at version {tensor._version}, "
-                    f"but was saved at version {version}. Its gradient would be wrong; recompute "
-                    "the forward after the change."
-                )
-        elif guard.change is not None:
-            array = guard.array
+    """Raise if an array or tensor `node` holds changed since its forward."""
+    for guard in node.guards:
+        how = guard.stale
+        if how is not None:
             raise RuntimeError(
-                f"an array the backward of '{node.name}' relies on (shape {array.shape}, "
-                f"dtype {array.dtype}) was modified after the forward: {guard.change}. Its "
-                "gradient would be wrong; recompute the forward after the change (or make "
-                "the change after backward)."
+                f"one of the values saved for the backward of '{node.name}' was modified after "
+                f"the forward: {how}. Its gradient would be wrong; recompute the forward after "
+                "the change (or make the change after backward)."
             )
+
+
+def declare_updates(tensors: Any) -> None:
+    """Say that `tensors`' arrays are about to be written in place (an optimizer step): their
+    versions move on, and graphs still holding the old values will refuse to backward.
+
+    >>> import autograd_lite as al
+    >>> w = al.ones(2, requires_grad=True)
+    >>> loss = (w * w).sum()          # the graph saved w's array: it is read-only now
+    >>> al.declare_updates([w]); w.numpy()[0] = 5.0
+    >>> w.numpy()
+    array([5., 1.], dtype=float32)
+    """
+    for tensor in tensors:
+        tensor._version += 1
+        retire(tensor._data, f"{describe(tensor)} was updated in place (now at version {tensor._version})")
+
+
+def describe(tensor: Any) -> str:
+    label = f"'{tensor.name}' " if tensor.name else ""
+    return f"tensor {label}of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
+
+
+class _Ran(tuple):
+    """The saved values of a node that saved nothing and has been run by a backward."""
+
+
+# A node's `saved` after a backward without retain_graph ran it: None if it had saved
+# values (a second backward through it raises), RAN if it had none (it may run again).
+RAN = _Ran()

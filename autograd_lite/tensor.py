@@ -1,6 +1,9 @@
 """`Tensor`: an `np.ndarray` plus what autodiff needs (requires_grad, grad, grad_fn).
 
-No calculus lives here: operator methods delegate to the functions in `ops/`.
+No calculus lives here. The modules that add it attach their methods to the class when
+they are imported (`import autograd_lite` imports them all): the operators and math
+methods come from `ops/`, `backward` from `engine.py`. So this module imports none of
+them and they all import it.
 """
 
 from __future__ import annotations
@@ -11,15 +14,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import dtypes, engine, function, grad_mode, inplace
+from . import dtypes, inplace
 
 _handle_ids = itertools.count()
 
-
-class _Hooks(dict):
-    """A tensor's or node's hooks by handle id (a dict a handle can refer to weakly)."""
-
-    __slots__ = ("__weakref__",)
+# What NumPy's ufuncs and array functions do on Tensors, filled in by ops/dispatch.py.
+UFUNCS: dict = {}
+ARRAY_FUNCTIONS: dict = {}
 
 
 class RemovableHandle:
@@ -37,6 +38,12 @@ class RemovableHandle:
             hooks.pop(self.id, None)
 
 
+class Hooks(dict):
+    """A tensor's hooks by handle id (a dict subclass, so a handle can refer to it weakly)."""
+
+    __slots__ = ("__weakref__",)
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -48,32 +55,28 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "name", "_hooks", "_version", "__weakref__")
+    # _used: a non-leaf that an op has taken as an input (it cannot be changed in place
+    # in grad mode any more: the op's node refers to it).
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "name", "_hooks", "_version", "_used", "__weakref__")
 
     # Let NumPy hand mixed expressions (ndarray + Tensor) to Tensor's operators.
     __array_priority__ = 1000
 
-    def __init__(
-        self,
-        data: Any,
-        requires_grad: bool = False,
-        dtype: Any = None,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
         self._data = _to_array(data, dtype)
         self.grad_fn = None
         self._grad = None
         self._requires_grad = False
         self._hooks = None
         self._version = 0
+        self._used = False
         self.name = name
         if requires_grad:
             self.requires_grad = True
 
     @staticmethod
     def _make(data: np.ndarray, grad_fn: Any) -> Tensor:
-        """Wrap an op's result without any checks (the hot path; a staticmethod, as binding
-        a classmethod on every call costs time)."""
+        """Wrap an op's result array without checks (the hot path)."""
         tensor = _new_tensor(Tensor)
         tensor._data = data
         tensor._requires_grad = grad_fn is not None
@@ -82,47 +85,62 @@ class Tensor:
         tensor.name = None
         tensor._hooks = None
         tensor._version = 0
+        tensor._used = False
         return tensor
 
-    # -- attributes --------------------------------------------------------------
+    # -- data and memory ---------------------------------------------------------
 
     @property
-    def data(self) -> np.ndarray:
-        """The underlying array. Assigning replaces it (shape and dtype may change on leaves).
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor detached from the graph, sharing memory (PyTorch's).
 
-        While a graph holds the array for its backward, it is read-only (see `inplace`).
+        Writes through it are seen here (`p.data.fill_(0)`, `p.data -= lr * p.grad`);
+        assigning `t.data = value` replaces the values (shape and dtype may change).
         """
-        if self.grad_fn is not None:
-            inplace.guard_output(self)
-        data = self._data
-        return data if data.flags.writeable else inplace.readable_data(self, data)
+        return self.detach()
 
     @data.setter
     def data(self, value: Any) -> None:
-        if isinstance(value, Tensor):
-            value = value._data
-        value = np.asarray(value)
-        if value.dtype.kind not in "biuf":
-            raise TypeError(f"cannot assign data of dtype {value.dtype}; expected real numbers or bools")
-        if self._requires_grad and value.dtype.kind != "f":
+        array = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if array is self._data:
+            return  # `p.data -= g` wrote in place already, then assigns the same memory back
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"cannot assign data of dtype {array.dtype}; expected real numbers or bools")
+        if self._requires_grad and array.dtype.kind != "f":
             raise TypeError(
-                f"cannot assign an array of dtype {value.dtype} to the data of a tensor that "
+                f"cannot assign an array of dtype {array.dtype} to the data of a tensor that "
                 "requires grad (only floating dtypes can require gradients)"
             )
         old = self._data
-        self._data = value
         self._version += 1
-        if value is not old:
-            inplace.replaced(self, old)
+        inplace.retire(old, f"{inplace.describe(self)} had its data replaced (now at version {self._version})")
+        self._data = array
 
-    def _bump_version(self) -> None:
-        """Declare an in-place update of `data` (optimizers call it before writing).
+    def numpy(self) -> np.ndarray:
+        """The values as a plain `np.ndarray`, sharing memory (no graph).
 
-        The array becomes writable even if a retained graph holds it, and a later backward
-        through that graph raises instead of using the changed values.
+        While a pending backward needs the array, it is read-only (see `inplace`).
         """
-        self._version += 1
-        inplace.force_writable(self)
+        self._hand_out()
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        self._hand_out()
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def detach(self) -> Tensor:
+        """The same values, cut from the graph: a leaf that shares this tensor's memory."""
+        self._hand_out()
+        return Tensor._make(self._data, None)
+
+    def _hand_out(self) -> None:
+        # User code is about to reach this array: protect what the graph still needs of it.
+        if self.grad_fn is not None:
+            inplace.guard_output(self)
+        elif not self._data.flags.writeable:
+            inplace.heal(self._data)
+
+    # -- autodiff attributes ----------------------------------------------------------
 
     @property
     def requires_grad(self) -> bool:
@@ -134,13 +152,10 @@ class Tensor:
         value = bool(value)
         if self.grad_fn is not None and not value:
             raise RuntimeError(
-                "requires_grad can only be changed on leaf tensors; use .detach() to get a "
-                "tensor without a graph"
+                "requires_grad can only be changed on leaf tensors; use .detach() to get a tensor without a graph"
             )
         if value and self._data.dtype.kind != "f":
-            raise TypeError(
-                f"only floating-point tensors can require gradients, got dtype {self._data.dtype}"
-            )
+            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self._data.dtype}")
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -159,15 +174,45 @@ class Tensor:
             if not isinstance(value, Tensor):
                 value = Tensor(np.asarray(value))
             if value.shape != self.shape:
-                raise ValueError(
-                    f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
-                )
+                raise ValueError(f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}")
         self._grad = value
 
     @property
     def is_leaf(self) -> bool:
         """True for tensors not produced by a recorded operation."""
         return self.grad_fn is None
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
+        if self.grad_fn is not None and self.grad_fn.retained is None:
+            self.grad_fn.retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether `retain_grad()` was called on this non-leaf tensor."""
+        return self.grad_fn is not None and self.grad_fn.retained is not None
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; it may return a replacement.
+
+        >>> import autograd_lite as al
+        >>> x = al.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> (x * 1).sum().backward(); x.grad
+        tensor([10., 10.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require grad")
+        owner = self if self.grad_fn is None else self.grad_fn
+        if owner._hooks is None:
+            owner._hooks = Hooks()
+        handle = RemovableHandle(owner._hooks)
+        owner._hooks[handle.id] = hook
+        return handle
+
+    # -- shape and conversions ----------------------------------------------------
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -186,55 +231,19 @@ class Tensor:
         """Number of elements (NumPy's `size`; `numel()` is the PyTorch spelling)."""
         return self._data.size
 
-    @property
-    def T(self) -> Tensor:  # noqa: N802 - NumPy's name
-        """All axes reversed, as NumPy's `.T`."""
-        return shape_ops.transpose(self)
-
-    # -- conversions -------------------------------------------------------------
-
-    def numpy(self) -> np.ndarray:
-        """The data as an `np.ndarray` (shares memory; no graph)."""
-        if self.grad_fn is not None:
-            inplace.guard_output(self)
-        return self._data
+    def numel(self) -> int:
+        """Number of elements."""
+        return self._data.size
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
-            raise ValueError(
-                f"item() needs a tensor with exactly one element, got shape {self.shape}"
-            )
+            raise ValueError(f"item() needs a tensor with exactly one element, got shape {self.shape}")
         return self._data.item()
 
     def tolist(self) -> Any:
+        """The values as (nested) Python lists."""
         return self._data.tolist()
-
-    def numel(self) -> int:
-        return self._data.size
-
-    def astype(self, dtype: Any) -> Tensor:
-        """A copy in `dtype`; differentiable between floating dtypes."""
-        return arithmetic.astype(self, dtype)
-
-    def float(self) -> Tensor:
-        return self.astype(np.float32)
-
-    def double(self) -> Tensor:
-        return self.astype(np.float64)
-
-    def detach(self) -> Tensor:
-        """The same data, cut from the graph (shares memory)."""
-        if self.grad_fn is not None:
-            inplace.guard_output(self)
-        return Tensor._make(self._data, None)
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        if self.grad_fn is not None:
-            inplace.guard_output(self)
-        if dtype is not None:
-            return self._data.astype(dtype, copy=False)
-        return self._data
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -248,9 +257,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(
-                f"the truth value of a tensor with {self._data.size} elements is ambiguous"
-            )
+            raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements is ambiguous")
         return bool(self._data)
 
     def __float__(self) -> float:
@@ -280,76 +287,12 @@ class Tensor:
             extras.append(f"name={self.name!r}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    # -- autodiff ----------------------------------------------------------------
-
-    def backward(
-        self,
-        gradient: Any = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
-    ) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad`.
-
-        >>> import autograd_lite as al
-        >>> x = al.tensor(3.0, requires_grad=True)
-        >>> (x ** 2).backward(); x.grad
-        tensor(6.)
-        """
-        if not self._requires_grad:
-            raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: "
-                "backward() needs a tensor computed from tensors with requires_grad=True"
-            )
-        root_grad = _root_gradient(self, gradient, create_graph)
-        if retain_graph is None:
-            retain_graph = create_graph
-        engine.run_backward((self,), (root_grad,), retain_graph, create_graph)
-
-    def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
-        if self.grad_fn is not None and self.grad_fn.retained is None:
-            self.grad_fn.retained = weakref.ref(self)
-
-    @property
-    def retains_grad(self) -> bool:
-        return self.grad_fn is not None and self.grad_fn.retained is not None
-
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
-        """Call `hook(grad)` when this tensor's gradient is computed; it may return a replacement.
-
-        >>> import autograd_lite as al
-        >>> x = al.tensor([1.0, 2.0], requires_grad=True)
-        >>> handle = x.register_hook(lambda g: g * 10)
-        >>> (x * 1).sum().backward(); x.grad
-        tensor([10., 10.])
-        """
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require grad")
-        if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = _Hooks()
-            hooks = self._hooks
-        else:
-            if self.grad_fn.hooks is None:
-                self.grad_fn.hooks = _Hooks()
-            hooks = self.grad_fn.hooks
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
-        return handle
-
-    def zero_(self) -> Tensor:
-        """Fill with zeros in place (used on gradients)."""
-        self._data[...] = 0
-        return self
-
     # -- NumPy interoperability --------------------------------------------------
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        # NumPy calls this for `np.exp(t)`, `ndarray * t`, ...: hand it to our ops so
-        # that expressions written for arrays (derivative rules) work on Tensors too.
-        implementation = _UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
+        # NumPy calls this for `np.exp(t)`, `ndarray * t`, ...: hand it to our ops so that
+        # expressions written for arrays (derivative rules) work on Tensors too.
+        implementation = UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
         if implementation is None:
             raise TypeError(
                 f"numpy.{ufunc.__name__} ({method}) is not supported on autograd_lite Tensors; "
@@ -358,235 +301,13 @@ class Tensor:
         return implementation(*inputs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        implementation = _ARRAY_FUNCTIONS.get(func)
+        implementation = ARRAY_FUNCTIONS.get(func)
         if implementation is None:
             raise TypeError(
                 f"numpy.{func.__name__} is not supported on autograd_lite Tensors; "
                 "use the autograd_lite function of that name or call .numpy()"
             )
         return implementation(*args, **kwargs)
-
-    # -- arithmetic operators ----------------------------------------------------
-
-    def __add__(self, other: Any) -> Tensor:
-        return arithmetic.add(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return arithmetic.add(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return arithmetic.sub(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return arithmetic.sub(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return arithmetic.mul(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return arithmetic.mul(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return arithmetic.div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return arithmetic.div(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return arithmetic.pow(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return arithmetic.pow(other, self)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return linalg.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return linalg.matmul(other, self)
-
-    # -- in-place operators: `with al.no_grad(): w -= lr * w.grad` updates w itself ------
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return self._update_in_place(np.add, other, arithmetic.add)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self._update_in_place(np.subtract, other, arithmetic.sub)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self._update_in_place(np.multiply, other, arithmetic.mul)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self._update_in_place(np.true_divide, other, arithmetic.div)
-
-    def _update_in_place(self, ufunc: np.ufunc, other: Any, out_of_place: Callable) -> Tensor:
-        """Write `self <op> other` into this tensor's array, as PyTorch's in-place operators.
-
-        A leaf that requires grad can only be updated in place with grad mode off (an
-        optimizer-style update); graphs that saved its old values then refuse to backward.
-        A non-leaf in grad mode gets the recorded out-of-place result instead.
-        """
-        if self._requires_grad and grad_mode._state.enabled:
-            if self.grad_fn is None:
-                raise RuntimeError(
-                    "a leaf tensor that requires grad is being used in an in-place operation; "
-                    "update it inside `with al.no_grad():` (as an optimizer does)"
-                )
-            return out_of_place(self, other)
-        value = other._data if isinstance(other, Tensor) else other
-        if not isinstance(value, (bool, int, float, np.ndarray)):
-            value = np.asarray(value)
-        target = self._data
-        result_dtype = np.result_type(target.dtype, value)
-        if not np.can_cast(result_dtype, target.dtype, casting="same_kind"):
-            raise TypeError(
-                f"in-place {ufunc.__name__} would turn this tensor's dtype {target.dtype} into "
-                f"{result_dtype}; use an out-of-place operation"
-            )
-        try:
-            fits = np.broadcast_shapes(np.shape(value), target.shape) == target.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise ValueError(
-                f"in-place {ufunc.__name__}: an operand of shape {np.shape(value)} does not "
-                f"broadcast to this tensor's shape {target.shape}"
-            )
-        self._bump_version()
-        ufunc(target, value, out=target, casting="same_kind")
-        return self
-
-    def __neg__(self) -> Tensor:
-        return arithmetic.neg(self)
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __abs__(self) -> Tensor:
-        return elementwise.abs(self)
-
-    # -- comparisons (no gradient) -------------------------------------------------
-
-    def __lt__(self, other: Any) -> Tensor:
-        return arithmetic.compare(np.less, self, other)
-
-    def __le__(self, other: Any) -> Tensor:
-        return arithmetic.compare(np.less_equal, self, other)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return arithmetic.compare(np.greater, self, other)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return arithmetic.compare(np.greater_equal, self, other)
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return arithmetic.compare(np.equal, self, other)
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return arithmetic.compare(np.not_equal, self, other)
-
-    # -- elementwise functions ---------------------------------------------------
-
-    def exp(self) -> Tensor:
-        return elementwise.exp(self)
-
-    def log(self) -> Tensor:
-        return elementwise.log(self)
-
-    def sqrt(self) -> Tensor:
-        return elementwise.sqrt(self)
-
-    def abs(self) -> Tensor:
-        return elementwise.abs(self)
-
-    def sin(self) -> Tensor:
-        return elementwise.sin(self)
-
-    def cos(self) -> Tensor:
-        return elementwise.cos(self)
-
-    def tanh(self) -> Tensor:
-        return elementwise.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        return elementwise.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        return elementwise.relu(self)
-
-    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        return elementwise.leaky_relu(self, negative_slope)
-
-    def elu(self, alpha: float = 1.0) -> Tensor:
-        return elementwise.elu(self, alpha)
-
-    def softplus(self) -> Tensor:
-        return elementwise.softplus(self)
-
-    def gelu(self) -> Tensor:
-        return elementwise.gelu(self)
-
-    def clip(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - NumPy's names
-        return elementwise.clip(self, min, max)
-
-    # -- reductions --------------------------------------------------------------
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return reduce.sum(self, axis, keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return reduce.mean(self, axis, keepdims)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return reduce.max(self, axis, keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return reduce.min(self, axis, keepdims)
-
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        return reduce.var(self, axis, ddof, keepdims)
-
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        return reduce.std(self, axis, ddof, keepdims)
-
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return reduce.logsumexp(self, axis, keepdims)
-
-    def argmax(self, axis: Any = None) -> Tensor:
-        return reduce.argmax(self, axis)
-
-    def argmin(self, axis: Any = None) -> Tensor:
-        return reduce.argmin(self, axis)
-
-    # -- shape -------------------------------------------------------------------
-
-    def reshape(self, *shape: Any) -> Tensor:
-        return shape_ops.reshape(self, *shape)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        return shape_ops.transpose(self, *axes)
-
-    def flatten(self) -> Tensor:
-        return shape_ops.flatten(self)
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        return shape_ops.squeeze(self, axis)
-
-    def unsqueeze(self, axis: int) -> Tensor:
-        return shape_ops.unsqueeze(self, axis)
-
-    def broadcast_to(self, shape: Any) -> Tensor:
-        return shape_ops.broadcast_to(self, shape)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return indexing.getitem(self, index)
-
-    # -- softmax family ------------------------------------------------------------
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        return softmax_ops.softmax(self, axis)
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        return softmax_ops.log_softmax(self, axis)
 
 
 _new_tensor = object.__new__
@@ -603,51 +324,26 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     try:
         array = np.array(data, dtype=dtype)
     except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"cannot make a tensor from {type(data).__name__} data: {error}"
-        ) from None
+        raise TypeError(f"cannot make a tensor from {type(data).__name__} data: {error}") from None
     if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"cannot make a tensor from data of dtype {array.dtype}; expected real numbers or bools"
-        )
+        raise TypeError(f"cannot make a tensor from data of dtype {array.dtype}; expected real numbers or bools")
     return array
 
 
-def _root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
-    data = tensor._data
-    if gradient is None:
-        if data.size != 1:
-            raise RuntimeError(
-                f"grad can be implicitly created only for scalar outputs: backward() on a "
-                f"tensor of shape {data.shape} needs a gradient argument of that shape"
-            )
-        grad = np.ones(data.shape, data.dtype)
-        return Tensor._make(grad, None) if create_graph else grad
-    if isinstance(gradient, Tensor):
-        grad_tensor = gradient
-    else:
-        grad_tensor = Tensor._make(np.asarray(gradient, dtype=data.dtype), None)
-    if grad_tensor.shape != data.shape:
-        raise RuntimeError(
-            f"gradient has shape {grad_tensor.shape}, but the output has shape {data.shape}; "
-            "they must match"
-        )
-    if create_graph:
-        return grad_tensor
-    grad = grad_tensor._data
-    return grad if grad.dtype == data.dtype else grad.astype(data.dtype)
+def as_tensor(value: Any) -> Tensor:
+    """`value` as a Tensor without copying: Tensors as they are, arrays wrapped (sharing
+    memory), Python data through PyTorch's dtype rule.
 
+    >>> import numpy as np, autograd_lite as al
+    >>> array = np.zeros(2)
+    >>> al.as_tensor(array).numpy() is array
+    True
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"cannot use an array of dtype {value.dtype} as an operand; expected real numbers or bools")
+        return Tensor._make(value, None)
+    return Tensor(value)
 
-function.Tensor = Tensor
-function._make_tensor = Tensor._make
-engine.Tensor = Tensor
-inplace.Tensor = Tensor
-
-# The op modules import Tensor from here, so they are imported after it exists.
-from .ops import arithmetic, elementwise, indexing, linalg, reduce  # noqa: E402
-from .ops import shape as shape_ops  # noqa: E402
-from .ops import softmax as softmax_ops  # noqa: E402
-from .ops.dispatch import ARRAY_FUNCTIONS as _ARRAY_FUNCTIONS  # noqa: E402
-from .ops.dispatch import UFUNCS as _UFUNCS  # noqa: E402
-
-__all__ = ["Tensor", "RemovableHandle", "grad_mode"]

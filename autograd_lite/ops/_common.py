@@ -1,4 +1,4 @@
-"""Helpers shared by the op families: operand promotion and axis normalisation."""
+"""Helpers shared by the op families: PyTorch's type promotion of operands, axis checks."""
 
 from __future__ import annotations
 
@@ -7,28 +7,17 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
+from .cast import cast
 
 _PYTHON_SCALARS = (float, int)
-
-
-def as_tensor(value: Any) -> Tensor:
-    """`value` as a Tensor (no copy for Tensors; PyTorch's dtype rule otherwise)."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biuf":
-            # Complex or text arrays would be cast silently by promotion: refuse them here.
-            raise TypeError(f"cannot use an array of dtype {value.dtype} as an operand; expected real numbers or bools")
-        return Tensor._make(value, None)
-    return Tensor(value)
 
 
 def binary_operands(a: Any, b: Any) -> tuple[Any, Any]:
     """The operands of an elementwise binary op after PyTorch's type promotion.
 
-    Tensors of one dtype, or a float Tensor with a Python number, pass straight
-    through; everything else goes through `_promote`.
+    Tensors of one dtype, or a float Tensor with a Python number, pass straight through
+    (nearly every call); everything else goes through `_promote`.
     """
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
@@ -42,6 +31,7 @@ def binary_operands(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _is_weak(value: Any) -> bool:
+    """Python and NumPy scalars take part in promotion only by their kind (PyTorch's rule)."""
     return isinstance(value, (bool, int, float, np.generic)) and not isinstance(value, np.ndarray)
 
 
@@ -59,35 +49,10 @@ def _promote(a: Any, b: Any) -> tuple[Any, Any]:
             tensor = cast(tensor, np.dtype(np.int64))
         return (scalar, tensor) if scalar_first else (tensor, scalar)
     a, b = as_tensor(a), as_tensor(b)
-    da, db = a._data.dtype, b._data.dtype
-    if da == db:
+    if a._data.dtype == b._data.dtype:
         return a, b
-    result = _result_dtype(a._data, b._data)
+    result = dtypes.result_dtype(a._data, b._data)
     return cast(a, result), cast(b, result)
-
-
-def _result_dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
-    """PyTorch's rule: floats beat integers (and integers bools); within one category a
-    0-d operand does not widen a dimensioned one (float32 (3,) + float64 () is float32,
-    int32 (3,) + int64 () is int32)."""
-    da, db = a.dtype, b.dtype
-    a_float, b_float = da.kind == "f", db.kind == "f"
-    if a_float and not b_float:
-        return da
-    if b_float and not a_float:
-        return db
-    same_category = a_float == b_float and (da.kind == "b") == (db.kind == "b")
-    if same_category and (a.ndim == 0) != (b.ndim == 0):
-        return da if a.ndim else db
-    return np.result_type(da, db)
-
-
-def cast(tensor: Tensor, dtype: np.dtype) -> Tensor:
-    if tensor._data.dtype == dtype:
-        return tensor
-    from .arithmetic import astype
-
-    return astype(tensor, dtype)
 
 
 def normalize_axis(axis: int, ndim: int, shape: tuple | None = None) -> int:
@@ -96,9 +61,7 @@ def normalize_axis(axis: int, ndim: int, shape: tuple | None = None) -> int:
         raise TypeError(f"axis must be an int, got {type(axis).__name__} {axis!r}")
     if not -ndim <= axis < ndim:
         where = f" (shape {shape})" if shape is not None else ""
-        raise np.exceptions.AxisError(
-            f"axis {axis} is out of range for a tensor of {ndim} dimensions{where}"
-        )
+        raise np.exceptions.AxisError(f"axis {axis} is out of range for a tensor of {ndim} dimensions{where}")
     return int(axis) % ndim if ndim else 0
 
 

@@ -147,11 +147,12 @@ def _pow_base_grad(grad, a, b):
     if isinstance(b, (int, float)):
         # A constant exponent: b * a**(b-1), and exactly 0 for b == 0 (not 0 * inf at a = 0).
         return grad * 0.0 if b == 0 else grad * (b * a ** (b - 1))
-    zero = _values(b) == 0
-    if zero.any():
-        # PyTorch's rule: 0 where b == 0, even at a == 0 (not 0 * 0**-1 = nan); the
-        # exponent there becomes 0 in the power only (a constant mask).
-        return grad * (b * a ** np.where(zero, 0.0, b - 1))
+    both_zero = (_values(b) == 0) & (_values(a) == 0)
+    if both_zero.any():
+        # PyTorch's value there is 0, not 0 * 0**-1 = nan: where a == b == 0 the exponent
+        # becomes 0 (a constant mask), so b * a**0 = 0. Elsewhere, b == 0 included, the
+        # expression stays b * a**(b-1), whose derivative in b is a**(b-1) (1/a at b = 0).
+        return grad * (b * a ** np.where(both_zero, 0.0, b - 1))
     return grad * (b * a ** (b - 1))
 
 
@@ -208,35 +209,6 @@ def neg(x: Any) -> Tensor:
     return Neg.apply(x)
 
 
-class AsType(Op):
-    """x in another dtype;  d/dx = grad (cast back to x's dtype by the engine)"""
-
-    __slots__ = ()
-    name = "astype"
-
-    @staticmethod
-    def forward(ctx, x, dtype):
-        return x.astype(dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
-
-
-def astype(x: Any, dtype: Any) -> Tensor:
-    """A copy of `x` in `dtype`; gradients flow between floating dtypes."""
-    x = as_tensor(x)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"astype expects a NumPy dtype, got {dtype!r}") from None
-    if dtype.kind not in "biuf":
-        raise TypeError(f"cannot cast a tensor to dtype {dtype}; expected a real number or bool dtype")
-    if x._requires_grad and dtype.kind != "f":
-        return Tensor._make(x._data.astype(dtype), None)
-    return AsType.apply(x, dtype)
-
-
 def _comparable(value: Any) -> Any:
     """A real scalar as is; anything else through the Tensor constructor's checks."""
     if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
@@ -255,3 +227,23 @@ def compare(ufunc: Callable, a: Any, b: Any) -> Tensor:
             f"cannot compare tensors of shapes {np.shape(a_data)} and {np.shape(b_data)}: {error}"
         ) from None
     return Tensor._make(np.asarray(result), None)
+
+
+Tensor.__add__ = add
+Tensor.__radd__ = lambda self, other: add(other, self)
+Tensor.__sub__ = sub
+Tensor.__rsub__ = lambda self, other: sub(other, self)
+Tensor.__mul__ = mul
+Tensor.__rmul__ = lambda self, other: mul(other, self)
+Tensor.__truediv__ = div
+Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__pow__ = pow
+Tensor.__rpow__ = lambda self, other: pow(other, self)
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+Tensor.__lt__ = lambda self, other: compare(np.less, self, other)
+Tensor.__le__ = lambda self, other: compare(np.less_equal, self, other)
+Tensor.__gt__ = lambda self, other: compare(np.greater, self, other)
+Tensor.__ge__ = lambda self, other: compare(np.greater_equal, self, other)
+Tensor.__eq__ = lambda self, other: compare(np.equal, self, other)
+Tensor.__ne__ = lambda self, other: compare(np.not_equal, self, other)

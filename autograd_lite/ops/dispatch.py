@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import ARRAY_FUNCTIONS, UFUNCS, Tensor
 from . import arithmetic, elementwise, linalg, reduce, shape
 from ._common import as_tensor
 
@@ -29,7 +29,7 @@ def _square(x: Any) -> Tensor:
     return arithmetic.mul(x, x)
 
 
-UFUNCS = {
+UFUNCS.update({
     np.add: arithmetic.add,
     np.subtract: arithmetic.sub,
     np.multiply: arithmetic.mul,
@@ -57,9 +57,9 @@ UFUNCS = {
     np.less_equal: _constant(np.less_equal),
     np.equal: _constant(np.equal),
     np.not_equal: _constant(np.not_equal),
-}
+})
 
-ARRAY_FUNCTIONS = {
+ARRAY_FUNCTIONS.update({
     np.broadcast_to: shape.broadcast_to,
     np.where: elementwise.where,
     np.reshape: lambda x, shape_, *args, **kwargs: shape.reshape(x, shape_),
@@ -71,4 +71,4 @@ ARRAY_FUNCTIONS = {
     np.clip: lambda x, a_min=None, a_max=None, **kwargs: elementwise.clip(x, a_min, a_max),
     np.shape: lambda x: as_tensor(x).shape,
     np.ndim: lambda x: as_tensor(x).ndim,
-}
+})

@@ -103,13 +103,13 @@ class Abs(Op):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(np.sign(x))
+        ctx.save_for_backward(x)
         return np.abs(x)
 
     @staticmethod
     def backward(ctx, grad):
-        (sign,) = ctx.saved_tensors
-        return grad * sign
+        (x,) = ctx.saved_tensors
+        return times_slope(grad, x, np.sign)
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
@@ -226,6 +226,36 @@ def sigmoid_of(x: Any) -> Any:
     return sigmoid(x) if isinstance(x, Tensor) else stable_sigmoid(x)
 
 
+class SlopeTimesGrad(Op):
+    """grad * slope(x) for a piecewise-linear function of x;
+    d/dgrad = slope(x),  d/dx = 0 (the slope is constant between kinks)"""
+
+    __slots__ = ("slope", "shape")
+    name = "slope_times_grad"
+
+    @staticmethod
+    def forward(ctx, grad, x, slope):
+        ctx.slope, ctx.shape = slope(x), x.shape
+        return grad * ctx.slope
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.slope, np.zeros(ctx.shape, grad.dtype), None
+
+
+def times_slope(grad: Any, x: Any, slope: Any) -> Any:
+    """`grad * slope(x)`: the rule of relu, abs and leaky_relu. Under create_graph (Tensors)
+    it is one node that keeps the result a function of x, with a zero second derivative, as
+    PyTorch's (so the gradient of a gradient through relu is 0, not an error)."""
+    if isinstance(grad, Tensor):
+        return SlopeTimesGrad.apply(grad, x, slope)
+    return grad * slope(x)
+
+
+def _positive(x: np.ndarray) -> np.ndarray:
+    return x > 0
+
+
 class ReLU(Op):
     """max(x, 0);  d/dx = grad * (x > 0)  (relu'(0) = 0)"""
 
@@ -234,13 +264,13 @@ class ReLU(Op):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x > 0)
+        ctx.save_for_backward(x)
         return np.maximum(x, 0)
 
     @staticmethod
     def backward(ctx, grad):
-        (mask,) = ctx.saved_tensors
-        return grad * mask
+        (x,) = ctx.saved_tensors
+        return times_slope(grad, x, _positive)
 
 
 def relu(x: Any) -> Tensor:
@@ -251,19 +281,22 @@ def relu(x: Any) -> Tensor:
 class LeakyReLU(Op):
     """x if x > 0 else slope * x;  d/dx = grad * (1 if x > 0 else slope)  (slope at 0)"""
 
-    __slots__ = ()
+    __slots__ = ("negative_slope",)
     name = "leaky_relu"
 
     @staticmethod
     def forward(ctx, x, negative_slope):
-        slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
-        ctx.save_for_backward(slope)
-        return x * slope
+        ctx.negative_slope = negative_slope
+        ctx.save_for_backward(x)
+        return np.where(x > 0, x, x * np.asarray(negative_slope, x.dtype))
 
     @staticmethod
     def backward(ctx, grad):
-        (slope,) = ctx.saved_tensors
-        return grad * slope, None
+        (x,) = ctx.saved_tensors
+        return times_slope(grad, x, ctx.leaky_slope), None
+
+    def leaky_slope(self, x: np.ndarray) -> np.ndarray:
+        return np.where(x > 0, 1, self.negative_slope).astype(x.dtype)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
@@ -480,3 +513,20 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         condition = condition.astype(bool)
     a, b = binary_operands(a, b)
     return Where.apply(condition, a, b)
+
+
+Tensor.__abs__ = abs
+Tensor.abs = abs
+Tensor.exp = exp
+Tensor.log = log
+Tensor.sqrt = sqrt
+Tensor.sin = sin
+Tensor.cos = cos
+Tensor.tanh = tanh
+Tensor.sigmoid = sigmoid
+Tensor.relu = relu
+Tensor.leaky_relu = leaky_relu
+Tensor.elu = elu
+Tensor.softplus = softplus
+Tensor.gelu = gelu
+Tensor.clip = clip

@@ -105,3 +105,6 @@ def getitem(x: Any, index: Any) -> Tensor:
         return Index.apply(x, index)
     except IndexError as error:
         raise IndexError(f"{error} (indexing a tensor of shape {x.shape} with {index!r})") from None
+
+
+Tensor.__getitem__ = getitem

@@ -142,3 +142,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     if bias is not None and bias._data.shape != (w_shape[0],):
         raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight {w_shape}")
     return Linear.apply(x, weight, bias)
+
+
+Tensor.__matmul__ = matmul
+Tensor.__rmatmul__ = lambda self, other: matmul(other, self)

@@ -286,3 +286,14 @@ def argmax(x: Any, axis: Any = None) -> Tensor:
 def argmin(x: Any, axis: Any = None) -> Tensor:
     """Index of the minimum (flat index when axis is None); no gradient."""
     return _arg_extreme("argmin", x, axis)
+
+
+Tensor.sum = sum
+Tensor.mean = mean
+Tensor.max = max
+Tensor.min = min
+Tensor.var = var
+Tensor.std = std
+Tensor.logsumexp = logsumexp
+Tensor.argmax = argmax
+Tensor.argmin = argmin

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine import sum_to
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, normalize_axis
+from ._common import as_tensor, cast, normalize_axis
 
 
 class Reshape(Op):
@@ -187,8 +187,6 @@ def _tensor_sequence(tensors: Sequence[Any], name: str) -> list[Tensor]:
     tensors = [as_tensor(t) for t in tensors]
     result = np.result_type(*[t._data for t in tensors])
     if any(t._data.dtype.kind == "f" for t in tensors):
-        from ._common import cast
-
         result = np.result_type(*[t._data.dtype for t in tensors if t._data.dtype.kind == "f"])
         tensors = [cast(t, result) for t in tensors]
     return tensors
@@ -245,3 +243,12 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         raise ValueError(f"stack needs tensors of one shape, got {[tuple(t.shape) for t in tensors]}")
     axis = normalize_axis(axis, len(shape) + 1, shape)
     return Stack.apply(*tensors, axis=axis)
+
+
+Tensor.reshape = reshape
+Tensor.transpose = transpose
+Tensor.T = property(transpose, doc="All axes reversed, as NumPy's `.T`.")
+Tensor.flatten = flatten
+Tensor.squeeze = squeeze
+Tensor.unsqueeze = unsqueeze
+Tensor.broadcast_to = broadcast_to

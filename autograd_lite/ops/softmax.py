@@ -86,3 +86,7 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     x, axis = _softmax_input(x, axis)
     out = LogSoftmax.apply(x, axis)
     return out.reshape(shape) if out.shape != shape else out
+
+
+Tensor.softmax = softmax
+Tensor.log_softmax = log_softmax
