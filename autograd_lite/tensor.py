@@ -302,15 +302,37 @@ class Tensor:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         implementation = ARRAY_FUNCTIONS.get(func)
-        if implementation is None:
+        if implementation is not None:
+            return implementation(*args, **kwargs)
+        if _requires_grad_in(args) or _requires_grad_in(kwargs.values()):
+            # Computing on the arrays would silently cut the graph (and derivative rules
+            # run under create_graph rely on this dispatch): say so instead.
             raise TypeError(
-                f"numpy.{func.__name__} is not supported on autograd_lite Tensors; "
-                "use the autograd_lite function of that name or call .numpy()"
+                f"numpy.{func.__name__} is not supported on autograd_lite Tensors that require "
+                "grad; use the autograd_lite function of that name or call .detach().numpy()"
             )
-        return implementation(*args, **kwargs)
+        return func(*_plain(args), **dict(zip(kwargs, _plain(kwargs.values()))))
 
 
 _new_tensor = object.__new__
+
+
+def _requires_grad_in(values: Any) -> bool:
+    """Whether a Tensor that requires grad is among `values` (lists and tuples looked into)."""
+    for value in values:
+        if isinstance(value, Tensor) and value._requires_grad:
+            return True
+        if isinstance(value, (list, tuple)) and _requires_grad_in(value):
+            return True
+    return False
+
+
+def _plain(values: Any) -> list:
+    """`values` with Tensors replaced by their arrays (lists and tuples looked into)."""
+    return [
+        value.numpy() if isinstance(value, Tensor) else type(value)(_plain(value)) if isinstance(value, (list, tuple)) else value
+        for value in values
+    ]
 
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:

@@ -120,7 +120,7 @@ OPTIMIZERS = {
 
 def _snapshot(params, opt):
     return (
-        [p.data.copy() for p in params],
+        [p.numpy().copy() for p in params],
         _grads(*params),
         copy.deepcopy({id(p): s for p, s in opt.state.items()}),
         copy.deepcopy([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]),

@@ -119,7 +119,7 @@ def test_graph_is_freed_once_the_user_drops_it(no_gc, build, mode):
     assert not _alive(tensors)
     assert not _alive(arrays)
     for p in params:
-        assert p.data.flags.writeable  # every guard let go
+        assert p.numpy().flags.writeable  # every guard let go
 
 
 def test_grad_with_create_graph_frees_both_graphs(no_gc):

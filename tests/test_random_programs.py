@@ -150,7 +150,12 @@ def check_second_order(torch, program: Program) -> None:
 
     # al.grad with create_graph, then the Hessian-vector product by al.grad again.
     leaves = al_leaves(program)
-    _, loss = run(program, AL_OPS, leaves)
+    values, loss = run(program, AL_OPS, leaves)
+    if _has_zero_exponent(program, values):
+        # At b == 0 PyTorch masks the whole of d(a**b)/da to 0, so its mixed second
+        # derivative there is 0 where the exact one is a**(b-1) (1/a); central differences
+        # of the gradient are the reference for these programs.
+        reference["hvp"] = finite_difference_hvp(program, vectors)
     grads = al.grad(loss, leaves, create_graph=True)
     for i, g in enumerate(grads):
         assert_close(g.numpy(), reference["grads"][i], f"al.grad(create_graph=True)[{i}]")
@@ -209,23 +214,28 @@ def check_finite_differences(program: Program, second_order: bool) -> None:
     if not second_order:
         return
 
-    # H v against the central difference of the gradient along v: (g(x + eps v) - g(x - eps v)) / 2 eps.
     vectors = directions(program)
     grads = al.grad(loss_of(*leaves), leaves, create_graph=True)
     hvp = al_hessian_vector(grads, vectors, leaves)
+    for i, (h, numerical) in enumerate(zip(hvp, finite_difference_hvp(program, vectors))):
+        tolerance = 1e-5 * max(1.0, float(np.abs(numerical).max()))
+        np.testing.assert_allclose(h, numerical, rtol=1e-4, atol=tolerance, err_msg=f"H v, v{i}")
+
+
+def finite_difference_hvp(program: Program, vectors: list[np.ndarray]) -> list[np.ndarray]:
+    """H v as the central difference of the gradient along v: (g(x + eps v) - g(x - eps v)) / 2 eps."""
     eps = 1e-5
 
     def gradient_at(sign: float) -> list[np.ndarray]:
-        moved = [
-            al.tensor(leaf + sign * eps * v, requires_grad=True) for leaf, v in zip(program.leaves, vectors)
-        ]
-        return [g.numpy() for g in al.grad(loss_of(*moved), moved)]
+        moved = [al.tensor(leaf + sign * eps * v, requires_grad=True) for leaf, v in zip(program.leaves, vectors)]
+        return [g.numpy() for g in al.grad(run(program, AL_OPS, moved)[1], moved)]
 
     plus, minus = gradient_at(1.0), gradient_at(-1.0)
-    for i, h in enumerate(hvp):
-        numerical = (plus[i] - minus[i]) / (2 * eps)
-        tolerance = 1e-5 * max(1.0, float(np.abs(numerical).max()))
-        np.testing.assert_allclose(h, numerical, rtol=1e-4, atol=tolerance, err_msg=f"H v, v{i}")
+    return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
+
+
+def _has_zero_exponent(program: Program, values: list) -> bool:
+    return any(step.op == "pow" and np.any(values[step.args[1]].numpy() == 0) for step in program.steps)
 
 
 @pytest.mark.parametrize("seeds", batches(FINITE_DIFFERENCE_SEEDS), ids=batch_id)

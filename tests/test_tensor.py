@@ -179,7 +179,7 @@ def test_item_tolist_numel_len():
 
 def test_numpy_shares_memory_and_data_is_assignable():
     t = al.tensor([1.0, 2.0], requires_grad=True)
-    assert np.shares_memory(t.numpy(), t.data)
+    assert np.shares_memory(t.numpy(), t.data.numpy())
     t.data = np.array([5.0, 6.0, 7.0], dtype=np.float32)
     assert t.shape == (3,)
     with pytest.raises(TypeError):

@@ -1,5 +1,5 @@
 """In-place methods: `+=`, `-=`, `*=`, `/=`, `add_`, `sub_`, `mul_`, `div_`, `copy_`,
-`fill_`, `zero_`.
+`fill_`, `zero_` and item assignment `t[index] = value`.
 
 As PyTorch's, they keep the tensor object and its memory, so views, `.data`, `detach()` and
 `.numpy()` see the change. A leaf that requires grad can be changed only with grad mode off
@@ -21,6 +21,7 @@ from ..tensor import Tensor, as_tensor
 from .arithmetic import add, div, mul, sub
 from .cast import cast, clone
 from .elementwise import where
+from .indexing import index_put
 from .shape import broadcast_to
 
 
@@ -192,6 +193,28 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     return self
 
 
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """`t[index] = value`, broadcasting and casting `value` (basic indexing on a view writes
+    through to the memory it views, so `t[i][j] = 1` changes `t`)."""
+    if _recorded(self):
+        _record(self, lambda old: index_put(old, index, value), "item assignment")
+        return
+    source = _operand(value)
+    target = self._data[_plain_index(index)]  # raises IndexError before any change
+    np.broadcast_shapes(np.shape(source), np.shape(target))
+    self._version += 1
+    _protect_pending(self, f"{inplace.describe(self)} had items assigned (now at version {self._version})")
+    self._data[_plain_index(index)] = source
+
+
+def _plain_index(index: Any) -> Any:
+    if isinstance(index, Tensor):
+        return index._data
+    if isinstance(index, tuple):
+        return tuple(part._data if isinstance(part, Tensor) else part for part in index)
+    return index
+
+
 def zero_(self: Tensor) -> Tensor:
     """Set every element to 0."""
     return fill_(self, 0)
@@ -208,3 +231,4 @@ Tensor.div_ = div_
 Tensor.copy_ = copy_
 Tensor.fill_ = fill_
 Tensor.zero_ = zero_
+Tensor.__setitem__ = setitem

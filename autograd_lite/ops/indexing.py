@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor
+from ._common import as_tensor, cast
 
 
 def _is_advanced(index: tuple) -> bool:
@@ -61,6 +61,50 @@ class ScatterAdd(Op):
     @staticmethod
     def backward(ctx, grad):
         return grad[ctx.index], None, None
+
+
+class IndexPut(Op):
+    """x with x[index] = value;  d/dx = grad with zeros at index,  d/dvalue = grad[index]"""
+
+    __slots__ = ("index",)
+    name = "index_put"
+
+    @staticmethod
+    def forward(ctx, x, value, index):
+        ctx.index = index
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return where_not_indexed(grad, ctx.index), grad[ctx.index], None
+
+
+def where_not_indexed(grad: Any, index: tuple) -> Any:
+    """`grad` with zeros at `index` (arrays, or Tensors under create_graph)."""
+    if isinstance(grad, Tensor):
+        mask = np.ones(grad.shape, dtype=bool)
+        mask[index] = False
+        return grad * mask
+    kept = grad.copy()
+    kept[index] = 0
+    return kept
+
+
+def index_put(x: Any, index: Any, value: Any) -> Tensor:
+    """A copy of `x` with `x[index] = value` (broadcast), differentiable in both.
+
+    >>> import autograd_lite as al
+    >>> index_put(al.zeros(3), 1, 5.0)
+    tensor([0., 5., 0.])
+    """
+    x = as_tensor(x)
+    index = _normalize_index(index, x._data.shape)
+    value = as_tensor(value)
+    if value._data.dtype != x._data.dtype:
+        value = cast(value, x._data.dtype)
+    return IndexPut.apply(x, value, index)
 
 
 def _normalize_index(index: Any, shape: tuple) -> tuple:
