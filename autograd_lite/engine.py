@@ -98,88 +98,95 @@ def topological_order(roots: Iterable[Any]) -> list:
 
 
 class _Pass:
-    """One backward pass: gradients waiting at nodes and leaves, and what to do at the end."""
+    """One backward pass: the gradients waiting at nodes and leaves, and the pass' options."""
 
     def __init__(self, retain_graph: bool, create_graph: bool, capture: Sequence[Tensor] | None) -> None:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         self.capture = capture
-        # Node or leaf -> the gradient arrived so far. A key in `owned` holds an array this
-        # pass alone refers to: further gradients are added into it in place.
-        self.pending: dict = {}
+        self.pending: dict = {}  # node or leaf -> the gradient arrived so far
+        # Leaves whose pending gradient is an array this pass alone refers to: further
+        # gradients are added into it in place, and it becomes .grad without a copy.
         self.owned: set = set()
         self.retained: list = []  # (tensor, gradient) for retain_grad() tensors
-        self.captured: dict = {}  # capture target's node -> its gradient
-        self.observe = anomaly.active or bool(backward_observers)
+        self.captured: dict = {}  # node -> the gradient of its output, for `grad`
+        # Whether any node needs more than its rule: capture, anomaly checks, observers.
+        self.extras = capture is not None or anomaly.active or bool(backward_observers)
 
     def deliver(self, tensor: Tensor, grad: Any, exclusive: bool, source: Any = None) -> None:
         """Add `grad` (from the rule of node `source`) to what `tensor` has received, its
-        shape and dtype made to fit first."""
+        shape and dtype made to fit first; `exclusive`: nothing else refers to `grad`."""
         data = tensor._data
-        if self.create_graph and not isinstance(grad, Tensor):
-            grad = Tensor._make(np.asarray(grad), None)
         if grad.shape != data.shape:
             grad = _fit_shape(grad, data.shape, source)
-            exclusive = exclusive and grad.base is None
+            exclusive = grad.base is None  # summed into a new array, or a view (not ours)
         if grad.dtype != data.dtype:
             grad, exclusive = grad.astype(data.dtype), True
-        key = tensor.grad_fn or tensor
         pending = self.pending
-        if key not in pending:
-            pending[key] = grad
+        node = tensor.grad_fn
+        if node is not None:  # gradients meeting at a node are summed into a new array
+            pending[node] = pending[node] + grad if node in pending else grad
+        elif tensor not in pending:
+            pending[tensor] = grad
             if exclusive and not self.create_graph:
-                self.owned.add(key)
-        elif key in self.owned:
-            pending[key] += grad
+                self.owned.add(tensor)
+        elif tensor in self.owned:
+            pending[tensor] += grad
         else:
-            pending[key] = pending[key] + grad
+            pending[tensor] = pending[tensor] + grad
             if not self.create_graph:
-                self.owned.add(key)
+                self.owned.add(tensor)
 
-    def run(self, node: Any) -> None:
-        """Run `node`'s rule on its output's gradient and deliver the results to its inputs."""
-        grad = self.pending.pop(node, None)
-        if grad is None:
-            return  # no gradient reached this node (its consumers' rules returned None)
-        self.owned.discard(node)
-        if node._hooks is not None or node.retained is not None:
-            grad = self.run_node_hooks(node, grad)
+    def run_nodes(self, order: list) -> None:
+        """Run each node's rule on its output's gradient and deliver the results to its inputs.
+
+        The loop runs once per node: what stays the same for the pass is read once, and
+        anything rare is a call behind one test."""
+        pop = self.pending.pop
+        create_graph, retain_graph, extras = self.create_graph, self.retain_graph, self.extras
+        for node in order:
+            grad = pop(node, None)
+            if grad is None:
+                continue  # no gradient reached this node (its consumers' rules returned None)
+            if extras or node._hooks is not None or node.retained is not None:
+                grad = self.before_rule(node, grad)
+            saved = node.saved
+            if saved is None:
+                raise RuntimeError(FREED_MESSAGE.format(name=node.name))
+            if node.guards is not None:
+                inplace.check(node)
+            grads = node.run_rule(grad, create_graph)
+            if len(grads) != len(node.inputs):
+                raise RuntimeError(f"backward of '{node.name}' returned {len(grads)} gradients for {len(node.inputs)} inputs")
+            if extras:
+                self.after_rule(node, grad, grads)
+            if not retain_graph:
+                node.saved = None if saved else inplace.RAN
+                node.guards = None  # the last node to let go of an array makes it writable
+            for tensor, input_grad in zip(node.inputs, grads):
+                if tensor is not None and input_grad is not None:
+                    exclusive = tensor.grad_fn is None and _exclusive(input_grad, grad, grads, saved)
+                    self.deliver(tensor, input_grad, exclusive, node)
+
+    def before_rule(self, node: Any, grad: Any) -> Any:
+        """Hooks and retain_grad() of the node's output, and capture for `grad`."""
+        if node._hooks:
+            grad = _run_hooks(node._hooks, grad, self.create_graph)
         if self.capture is not None:
             self.captured[node] = grad
-        if node.saved is None:
-            raise RuntimeError(FREED_MESSAGE.format(name=node.name))
-        if node.guards is not None:
-            inplace.check(node)
-        grads = node.run_rule(grad, self.create_graph)
-        inputs = node.inputs
-        if len(grads) != len(inputs):
-            raise RuntimeError(f"backward of '{node.name}' returned {len(grads)} gradients for {len(inputs)} inputs")
-        if self.observe:
-            self.notify(node, grad, grads)
-        if not self.retain_graph:
-            node.saved = None if node.saved else inplace.RAN
-            node.guards = None  # the last node to let go of an array makes it writable
-        for tensor, input_grad in zip(inputs, grads):
-            if tensor is not None and input_grad is not None:
-                self.deliver(tensor, input_grad, _exclusive(input_grad, grad, grads, node.saved), node)
+        elif node.retained is not None and node.retained() is not None:
+            # A copy: the pass may still add into this array in place.
+            self.retained.append((node.retained(), grad if self.create_graph else np.array(grad)))
+        return grad
 
-    def notify(self, node: Any, grad: Any, grads: tuple) -> None:
+    def after_rule(self, node: Any, grad: Any, grads: tuple) -> None:
         if anomaly.active:
             anomaly.check_backward(node, grads)
         for observer in backward_observers:
             observer(node, grad, grads)
 
-    def run_node_hooks(self, node: Any, grad: Any) -> Any:
-        if node._hooks:
-            grad = _run_hooks(node._hooks, grad, self.create_graph)
-        tensor = node.retained() if node.retained is not None else None
-        if tensor is not None and self.capture is None:
-            # A copy: the pass may still add into this array in place.
-            self.retained.append((tensor, grad if self.create_graph else np.array(grad)))
-        return grad
-
     def leaf_gradients(self) -> list:
-        """(leaf, gradient) pairs after the leaves' own hooks ran."""
+        """(leaf, gradient, exclusive) after the leaves' own hooks ran."""
         finished = []
         while self.pending:
             leaf, grad = self.pending.popitem()
@@ -192,7 +199,8 @@ class _Pass:
 
 def _exclusive(grad: Any, incoming: Any, grads: tuple, saved: Any) -> bool:
     """Whether `grad`, returned by a rule, is an array nothing else refers to: not the
-    incoming gradient passed through, not returned twice, not a saved array, not a view."""
+    incoming gradient passed through, not returned twice, not a saved array, not a view.
+    (A leaf keeps such an array as its .grad without a copy.)"""
     if grad is incoming or grad.__class__ is not np.ndarray or grad.base is not None:
         return False
     if len(grads) > 1 and sum(g is grad for g in grads) > 1:
@@ -245,8 +253,7 @@ def run_backward(
     previous = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
     try:
-        for node in order:
-            backward.run(node)
+        backward.run_nodes(order)
         leaves = backward.leaf_gradients()
         if capture is not None:
             return _captured(capture, backward.captured, dict((leaf, g) for leaf, g, _ in leaves), allow_unused)

@@ -161,17 +161,22 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Tensor:
+        # This runs once per operation: its own cost is the per-op overhead on small arrays.
         arrays = []
         inputs = []
         reachable = []  # arrays user code can reach: those of leaf tensors and NumPy operands
         needs_grad = False
         for arg in args:
             if isinstance(arg, Tensor):
-                arrays.append(arg._data)
-                inputs.append(arg if arg._requires_grad else None)
-                needs_grad = needs_grad or arg._requires_grad
+                data = arg._data
+                arrays.append(data)
+                if arg._requires_grad:
+                    needs_grad = True
+                    inputs.append(arg)
+                else:
+                    inputs.append(None)
                 if arg.grad_fn is None:
-                    reachable.append(arg._data)
+                    reachable.append(data)
             else:
                 arrays.append(arg)
                 inputs.append(None)
@@ -182,17 +187,10 @@ class Op(Function):
         result = cls.forward(ctx, *arrays, **options)
         # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
         out = result if result.__class__ is np.ndarray else np.asarray(result)
-        if not (needs_grad and _grad_state.enabled):
-            return Tensor._make(out, None)
-        ctx._start(tuple(inputs))
-        if ctx.saved:
-            _note_saved_output(ctx, result, out)
-        if reachable and (ctx.saved or out.base is not None):
-            inplace.guard_saved(ctx, out, reachable)
-        _note_used(inputs)
-        if anomaly.active:
-            anomaly.check_forward(ctx, out)
-        return Tensor._make(out, ctx)
+        if needs_grad and _grad_state.enabled:
+            _record(ctx, inputs, result, out, reachable)
+            return Tensor._make(out, ctx)
+        return Tensor._make(out, None)
 
     def run_rule(self, grad: Any, create_graph: bool) -> tuple:
         if not create_graph:
@@ -206,7 +204,9 @@ class Op(Function):
             grads = type(self).backward(self, grad)
         finally:
             self.saved = saved
-        return grads if grads.__class__ is tuple else (grads,)
+        grads = grads if grads.__class__ is tuple else (grads,)
+        # A rule may compute some gradients from constants only: they join the graph too.
+        return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads)
 
     def _saved_as_tensors(self, saved: tuple) -> tuple:
         tensors = {id(t._data): t for t in self.inputs if t is not None}
@@ -222,14 +222,26 @@ class Op(Function):
         return tuple(converted)
 
 
-def _note_saved_output(ctx: Op, result: Any, out: np.ndarray) -> None:
-    """Record where `forward` saved its own result (the node's output)."""
-    for position, value in enumerate(ctx.saved):
-        if value is result:
-            ctx.out_index = position
-            if value is not out:  # a NumPy scalar, now wrapped: save the wrapped array
-                ctx.saved = ctx.saved[:position] + (out,) + ctx.saved[position + 1 :]
-            return
+def _record(ctx: Op, inputs: list, result: Any, out: np.ndarray, reachable: list) -> None:
+    """Make `ctx` the graph node of the op's output `out`."""
+    ctx.inputs = inputs = tuple(inputs)
+    ctx.guards = ctx._hooks = ctx.retained = ctx.created = None
+    ctx.out_index = -1
+    saved = ctx.saved
+    if saved:
+        for position, value in enumerate(saved):
+            if value is result:  # forward saved its own result: note where (create_graph)
+                ctx.out_index = position
+                if value is not out:  # a NumPy scalar, now wrapped: save the wrapped array
+                    ctx.saved = saved[:position] + (out,) + saved[position + 1 :]
+                break
+    if reachable and (saved or out.base is not None):
+        inplace.guard_saved(ctx, out, reachable)
+    for tensor in inputs:
+        if tensor is not None and tensor.grad_fn is not None:
+            tensor._used = True
+    if anomaly.active:
+        anomaly.check_forward(ctx, out)
 
 
 def _note_used(inputs: Any) -> None:

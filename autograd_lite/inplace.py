@@ -86,6 +86,10 @@ def _chain(array: np.ndarray) -> list:
 
 def _guard(array: np.ndarray) -> _Guard | None:
     """The live guard of `array`, made if needed; None for arrays read-only before us."""
+    ref = _live.get(id(array))
+    guard = ref() if ref is not None else None
+    if guard is not None:
+        return guard  # read-only already: an update through the library removes the entry first
     with _lock:
         ref = _live.get(id(array))
         guard = ref() if ref is not None else None
@@ -102,7 +106,12 @@ def _guard(array: np.ndarray) -> _Guard | None:
 
 def _hold(node: Any, arrays: list) -> None:
     """Make `node` hold guards on `arrays` and the memory they view."""
-    guards = [g for array in arrays for a in _chain(array) if (g := _guard(a)) is not None]
+    guards = []
+    for array in arrays:
+        for a in _chain(array) if array.base is not None else (array,):
+            guard = _guard(a)
+            if guard is not None:
+                guards.append(guard)
     if guards:
         node.guards = guards if node.guards is None else node.guards + guards
 
@@ -114,15 +123,21 @@ def guard_saved(node: Any, out: np.ndarray, reachable: list) -> None:
     node saved that are or view such memory are guarded, and that memory when the output
     is a view of it (a later consumer of the view may save it).
     """
-    owners = {id(a) for array in reachable for a in _chain(array)}
-    held = [v for v in node.saved if v.__class__ is np.ndarray and _views_any(v, owners)]
-    if out.base is not None and _views_any(out, owners):
+    held = [value for value in node.saved if value.__class__ is np.ndarray and _shares(value, reachable)]
+    if out.base is not None and _shares(out, reachable):
         held.append(out.base)
     if held:
         _hold(node, held)
 
 
-def _views_any(array: np.ndarray, owners: set) -> bool:
+def _shares(array: np.ndarray, reachable: list) -> bool:
+    """Whether `array` is, or views the memory of, one of `reachable`."""
+    if array.base is None:  # the common case: a leaf's own array, or a fresh one
+        for candidate in reachable:
+            if array is candidate or array is candidate.base:
+                return True
+        return False
+    owners = {id(a) for candidate in reachable for a in _chain(candidate)}
     return any(id(a) in owners for a in _chain(array))
 
 
@@ -167,19 +182,22 @@ def retire(array: np.ndarray, how: str) -> None:
                     pass  # memory that was never ours (a read-only base); the write will say so
 
 
-def heal(array: np.ndarray) -> None:
-    """Make a read-only `array` writable again if we made it read-only and no graph holds
-    it or the memory it views any more."""
-    ref = _stuck.get(id(array))
-    if ref is None or ref() is not array:
-        return
+def sync_view(array: np.ndarray) -> None:
+    """`array` is being handed out: make it read-only exactly while a guard holds it or memory
+    it views (a view made before a graph saved its base would otherwise stay writable), and
+    writable again once none does, if we made it read-only."""
     with _lock:
-        if not any(id(a) in _live for a in _chain(array)):
-            del _stuck[id(array)]
-            try:
-                array.setflags(write=True)
-            except ValueError:
-                pass  # its base is read-only for another reason
+        guarded = any(id(a) in _live for a in _chain(array))
+        if guarded and array.flags.writeable:
+            array.setflags(write=False)
+            _stuck[id(array)] = weakref.ref(array)
+        elif not guarded and not array.flags.writeable:
+            ref = _stuck.pop(id(array), None)
+            if ref is not None and ref() is array:
+                try:
+                    array.setflags(write=True)
+                except ValueError:
+                    pass  # its base is read-only for another reason
 
 
 def retire_node(node: Any, how: str) -> None:

@@ -137,8 +137,8 @@ class Tensor:
         # User code is about to reach this array: protect what the graph still needs of it.
         if self.grad_fn is not None:
             inplace.guard_output(self)
-        elif not self._data.flags.writeable:
-            inplace.heal(self._data)
+        elif self._data.base is not None or not self._data.flags.writeable:
+            inplace.sync_view(self._data)
 
     # -- autodiff attributes ----------------------------------------------------------
 

@@ -19,7 +19,7 @@ import numpy as np
 from .. import grad_mode, inplace
 from ..tensor import Tensor, as_tensor
 from .arithmetic import add, div, mul, sub
-from .cast import cast, clone
+from .cast import cast
 from .elementwise import where
 from .indexing import index_put
 from .shape import broadcast_to
@@ -174,7 +174,10 @@ def copy_(self: Tensor, source: Any) -> Tensor:
     """
     source = as_tensor(source)
     if _recorded(self):
-        return _record(self, lambda old: clone(broadcast_to(cast(source, self.dtype), self.shape)), "copy_")
+        # `where` with a condition that is False everywhere: the values are the source's,
+        # and the old values get a zero gradient (PyTorch's copy_).
+        keep_none = np.zeros(self.shape, bool)
+        return _record(self, lambda old: where(keep_none, old, broadcast_to(cast(source, self.dtype), self.shape)), "copy_")
     _check_shape(self, source._data, "copy_")
     self._version += 1
     _protect_pending(self, f"{inplace.describe(self)} was overwritten by copy_ (now at version {self._version})")
