@@ -119,7 +119,8 @@ class _Pass:
         data = tensor._data
         if grad.shape != data.shape:
             grad = _fit_shape(grad, data.shape, source)
-            exclusive = grad.base is None  # summed into a new array, or a view (not ours)
+            # Summed into a new array, or a view (not ours); under create_graph nothing is owned.
+            exclusive = exclusive and not self.create_graph and grad.base is None
         if grad.dtype != data.dtype:
             grad, exclusive = grad.astype(data.dtype), True
         pending = self.pending

@@ -137,7 +137,7 @@ class Function:
                 f"expected {len(self.inputs)} (one per forward argument)"
             )
         if create_graph:
-            return grads
+            return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads)
         # Gradients a user's rule returns may be tensors it keeps: copies, never shared.
         return tuple(None if g is None else np.array(g._data if isinstance(g, Tensor) else g) for g in grads)
 
