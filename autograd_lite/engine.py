@@ -113,23 +113,24 @@ class _Pass:
         # Whether any node needs more than its rule: capture, anomaly checks, observers.
         self.extras = capture is not None or anomaly.active or bool(backward_observers)
 
-    def deliver(self, tensor: Tensor, grad: Any, exclusive: bool, source: Any = None) -> None:
-        """Add `grad` (from the rule of node `source`) to what `tensor` has received, its
-        shape and dtype made to fit first; `exclusive`: nothing else refers to `grad`."""
+    def deliver(self, tensor: Tensor, grad: Any, source: Any, incoming: Any, grads: tuple, saved: Any) -> None:
+        """Add `grad`, which the rule of node `source` returned (its incoming gradient, all it
+        returned and what it saved are `incoming`, `grads`, `saved`), to what `tensor` has
+        received, its shape and dtype made to fit first."""
         data = tensor._data
+        fitted = False
         if grad.shape != data.shape:
-            grad = _fit_shape(grad, data.shape, source)
-            # Summed into a new array, or a view (not ours); under create_graph nothing is owned.
-            exclusive = exclusive and not self.create_graph and grad.base is None
+            grad, fitted = _fit_shape(grad, data.shape, source), True
         if grad.dtype != data.dtype:
-            grad, exclusive = grad.astype(data.dtype), True
+            grad, fitted = grad.astype(data.dtype), True
         pending = self.pending
         node = tensor.grad_fn
         if node is not None:  # gradients meeting at a node are summed into a new array
             pending[node] = pending[node] + grad if node in pending else grad
         elif tensor not in pending:
             pending[tensor] = grad
-            if exclusive and not self.create_graph:
+            # A leaf keeps an array nothing else refers to as its .grad, without a copy.
+            if not self.create_graph and (grad.base is None if fitted else _exclusive(grad, incoming, grads, saved)):
                 self.owned.add(tensor)
         elif tensor in self.owned:
             pending[tensor] += grad
@@ -143,22 +144,18 @@ class _Pass:
 
         The loop runs once per node: what stays the same for the pass is read once, and
         anything rare is a call behind one test."""
-        pop = self.pending.pop
+        pop, deliver = self.pending.pop, self.deliver
         create_graph, retain_graph, extras = self.create_graph, self.retain_graph, self.extras
         for node in order:
             grad = pop(node, None)
             if grad is None:
                 continue  # no gradient reached this node (its consumers' rules returned None)
-            if extras or node._hooks is not None or node.retained is not None:
+            if extras or node._hooks is not None:
                 grad = self.before_rule(node, grad)
             saved = node.saved
-            if saved is None:
-                raise RuntimeError(FREED_MESSAGE.format(name=node.name))
-            if node.guards is not None:
-                inplace.check(node)
+            if saved is None or node.guards is not None:
+                _check_saved(node)
             grads = node.run_rule(grad, create_graph)
-            if len(grads) != len(node.inputs):
-                raise RuntimeError(f"backward of '{node.name}' returned {len(grads)} gradients for {len(node.inputs)} inputs")
             if extras:
                 self.after_rule(node, grad, grads)
             if not retain_graph:
@@ -166,18 +163,18 @@ class _Pass:
                 node.guards = None  # the last node to let go of an array makes it writable
             for tensor, input_grad in zip(node.inputs, grads):
                 if tensor is not None and input_grad is not None:
-                    exclusive = tensor.grad_fn is None and _exclusive(input_grad, grad, grads, saved)
-                    self.deliver(tensor, input_grad, exclusive, node)
+                    deliver(tensor, input_grad, node, grad, grads, saved)
 
     def before_rule(self, node: Any, grad: Any) -> Any:
         """Hooks and retain_grad() of the node's output, and capture for `grad`."""
         if node._hooks:
             grad = _run_hooks(node._hooks, grad, self.create_graph)
+        tensor = node.retained() if node.retained is not None else None
         if self.capture is not None:
             self.captured[node] = grad
-        elif node.retained is not None and node.retained() is not None:
+        elif tensor is not None:
             # A copy: the pass may still add into this array in place.
-            self.retained.append((node.retained(), grad if self.create_graph else np.array(grad)))
+            self.retained.append((tensor, grad if self.create_graph else np.array(grad)))
         return grad
 
     def after_rule(self, node: Any, grad: Any, grads: tuple) -> None:
@@ -196,6 +193,13 @@ class _Pass:
                 grad, exclusive = _run_hooks(leaf._hooks, grad, self.create_graph), False
             finished.append((leaf, grad, exclusive))
         return finished
+
+
+def _check_saved(node: Any) -> None:
+    """Raise if `node`'s saved values were freed by an earlier backward or changed since."""
+    if node.saved is None:
+        raise RuntimeError(FREED_MESSAGE.format(name=node.name))
+    inplace.check(node)
 
 
 def _exclusive(grad: Any, incoming: Any, grads: tuple, saved: Any) -> bool:
@@ -249,7 +253,7 @@ def run_backward(
     """
     backward = _Pass(retain_graph, create_graph, capture)
     for tensor, grad in zip(roots, root_grads):
-        backward.deliver(tensor, grad, exclusive=False)
+        backward.deliver(tensor, grad, None, grad, (grad,), ())  # the caller's: never owned
     order = topological_order(t.grad_fn for t in roots if t.grad_fn is not None)
     previous = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph

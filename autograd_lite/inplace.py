@@ -104,14 +104,19 @@ def _guard(array: np.ndarray) -> _Guard | None:
         return guard
 
 
+def _add_guards(guards: list, array: np.ndarray) -> None:
+    """Append the guards of `array` and of the memory it views."""
+    for a in _chain(array):
+        guard = _guard(a)
+        if guard is not None:
+            guards.append(guard)
+
+
 def _hold(node: Any, arrays: list) -> None:
     """Make `node` hold guards on `arrays` and the memory they view."""
-    guards = []
+    guards: list = []
     for array in arrays:
-        for a in _chain(array) if array.base is not None else (array,):
-            guard = _guard(a)
-            if guard is not None:
-                guards.append(guard)
+        _add_guards(guards, array)
     if guards:
         node.guards = guards if node.guards is None else node.guards + guards
 
@@ -123,11 +128,24 @@ def guard_saved(node: Any, out: np.ndarray, reachable: list) -> None:
     node saved that are or view such memory are guarded, and that memory when the output
     is a view of it (a later consumer of the view may save it).
     """
-    held = [value for value in node.saved if value.__class__ is np.ndarray and _shares(value, reachable)]
+    guards: list = []
+    for value in node.saved:
+        if value.__class__ is not np.ndarray:
+            continue
+        if value.base is not None:
+            if _shares(value, reachable):
+                _add_guards(guards, value)
+            continue
+        for candidate in reachable:
+            if value is candidate:  # the usual case: an argument's own array (a weight, an input)
+                guard = _guard(value)
+                if guard is not None:
+                    guards.append(guard)
+                break
     if out.base is not None and _shares(out, reachable):
-        held.append(out.base)
-    if held:
-        _hold(node, held)
+        _add_guards(guards, out.base)
+    if guards:
+        node.guards = guards if node.guards is None else node.guards + guards
 
 
 def _shares(array: np.ndarray, reachable: list) -> bool:

@@ -39,9 +39,14 @@ class RemovableHandle:
 
 
 class Hooks(dict):
-    """A tensor's hooks by handle id (a dict subclass, so a handle can refer to it weakly)."""
+    """A tensor's hooks by handle id (a dict subclass, so a handle can refer to it weakly);
+    on a graph node also `retained`, a weak reference to its output once `retain_grad()`."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("__weakref__", "retained")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retained = None
 
 
 class Tensor:
@@ -186,8 +191,11 @@ class Tensor:
         """Keep this non-leaf tensor's gradient in `.grad` after backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
-        if self.grad_fn is not None and self.grad_fn.retained is None:
-            self.grad_fn.retained = weakref.ref(self)
+        node = self.grad_fn
+        if node is not None and node.retained is None:
+            if node._hooks is None:
+                node._hooks = Hooks()
+            node._hooks.retained = weakref.ref(self)
 
     @property
     def retains_grad(self) -> bool:
