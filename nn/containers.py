@@ -16,6 +16,15 @@ def _position(index: Any, length: int, owner: str) -> int:
     return index % length
 
 
+def _view(container: Module, items: list) -> Module:
+    """A new container of the same type holding `items` ((name, module) pairs) without
+    adopting them: the layers keep their parent, hence their parameters' names."""
+    view = type(container)()
+    for name, module in items:
+        view._register(2, name, module, adopt=False)
+    return view
+
+
 class Sequential(Module):
     """Calls its modules in order, each on the previous one's output.
 
@@ -50,7 +59,7 @@ class Sequential(Module):
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return type(self)(OrderedDict(list(self._modules.items())[index]))
+            return _view(self, list(self._modules.items())[index])
         return list(self._modules.values())[_position(index, len(self), "Sequential")]
 
     def __setitem__(self, index: int, module: Module) -> None:
@@ -90,7 +99,7 @@ class ModuleList(Module):
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return ModuleList(list(self._modules.values())[index])
+            return _view(self, [(str(i), m) for i, m in enumerate(list(self._modules.values())[index])])
         return self._modules[str(_position(index, len(self), "ModuleList"))]
 
     def __setitem__(self, index: int, module: Module) -> None:

@@ -3,7 +3,7 @@ buffer to an attribute registers it, which gives dotted names, `state_dict` and 
 
 from __future__ import annotations
 
-import threading
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
@@ -14,16 +14,6 @@ from autograd_lite import Tensor, as_tensor, declare_updates
 from . import hooks
 from .hooks import HookDict, RemovableHandle, add_hook, run_forward_hooks, run_pre_hooks
 from .parameter import Parameter
-
-
-class _CallState(threading.local):
-    # Depth of nested Module calls in this thread: the outermost call (depth 0) is the
-    # root whose names get stamped on the parameters.
-    def __init__(self) -> None:
-        self.depth = 0
-
-
-_calls = _CallState()
 
 
 class IncompatibleKeys(NamedTuple):
@@ -73,6 +63,8 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", HookDict())
         object.__setattr__(self, "_forward_hooks", HookDict())
+        # (weak reference to the parent, name in it) once attached; see _register.
+        object.__setattr__(self, "_parent", None)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, ...)")
@@ -81,24 +73,10 @@ class Module:
         # Hooks cost one test each when there are none (a plain forward).
         if self._forward_pre_hooks or hooks.global_forward_pre_hooks:
             args = run_pre_hooks(self, args, self._forward_pre_hooks)
-        state = _calls
-        level = state.depth
-        if level == 0:
-            self._stamp_parameter_names()
-        state.depth = level + 1
-        try:
-            output = self.forward(*args, **kwargs)
-        finally:
-            state.depth = level
+        output = self.forward(*args, **kwargs)
         if self._forward_hooks or hooks.global_forward_hooks:
             output = run_forward_hooks(self, args, output, self._forward_hooks)
         return output
-
-    def _stamp_parameter_names(self) -> None:
-        # The outermost call names the parameters, so that a drawing shows "0.weight".
-        for name, param in self.named_parameters():
-            if param.param_name != name:
-                param.param_name = name
 
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, args)` before each `forward` of this module; a return value
@@ -178,7 +156,9 @@ class Module:
         )
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'{hint}")
 
-    def _register(self, registry_index: int, name: str, value: Any, explicit: bool = False) -> None:
+    def _register(
+        self, registry_index: int, name: str, value: Any, explicit: bool = False, adopt: bool = True
+    ) -> None:
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"invalid name {name!r}: a non-empty string without '.' is required")
         registries = self._registries()
@@ -190,6 +170,62 @@ class Module:
                 registry.pop(name, None)
         registries[registry_index][name] = value
         object.__setattr__(self, name, value)
+        # Parameters carry their dotted name from the root of the tree ("0.weight"), the
+        # label drawings and optimizer errors show. It is stamped here, when the tree
+        # changes, so that a forward call does no naming work: a new parameter takes
+        # this module's prefix, and a module attached to a parent renames its subtree
+        # under the new prefix. The module remembers that parent weakly (no cycle), so
+        # that what is registered below it later is named from the root too. The latest
+        # attachment wins; container slices (`model[1:]`) pass adopt=False, as they
+        # are views that must not rename the layers they share.
+        if value is None or registry_index == 1:
+            return
+        if registry_index == 0:
+            value.param_name = self._prefix() + name
+        elif adopt:
+            self._link(name, value)
+            value._stamp_parameter_names(f"{self._prefix()}{name}.")
+
+    def _link(self, name: str, child: Module) -> None:
+        object.__setattr__(child, "_parent", (weakref.ref(self), name))
+
+    def _live_parent(self) -> tuple[Module, str] | None:
+        """The parent this module was attached to and its name there, if that still holds it."""
+        link = self.__dict__.get("_parent")
+        if link is None:
+            return None
+        parent, name = link[0](), link[1]
+        if parent is None or parent._modules.get(name) is not self:
+            return None
+        return parent, name
+
+    def _prefix(self) -> str:
+        """This module's dotted path from the root of its tree, with a trailing dot ("" for a root)."""
+        names: list = []
+        seen = {id(self)}
+        home = self._live_parent()
+        while home is not None and id(home[0]) not in seen:
+            seen.add(id(home[0]))
+            names.append(home[1])
+            home = home[0]._live_parent()
+        return "".join(f"{name}." for name in reversed(names))
+
+    def _stamp_parameter_names(self, prefix: str) -> None:
+        for name, param in self.named_parameters():
+            param.param_name = prefix + name
+
+    def __getstate__(self) -> dict:
+        # A weak reference can be neither copied nor pickled; __setstate__ relinks.
+        state = dict(self.__dict__)
+        state["_parent"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name, child in self._modules.items():
+            # A deep copy's children are new; a shallow copy's stay with their parent.
+            if child is not None and child._live_parent() is None:
+                self._link(name, child)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register `param` (a Parameter, or None for an absent one) under `name`.

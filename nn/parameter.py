@@ -13,8 +13,9 @@ class Parameter(Tensor):
     """A leaf Tensor with `requires_grad=True` that Modules register when assigned.
 
     Python data becomes the default float dtype; an ndarray or Tensor keeps its dtype.
-    `param_name` is the dotted name ("0.weight") stamped by the outermost Module call,
-    used as the label of the parameter in graph drawings.
+    `param_name` is its dotted name from the root of the module tree holding it
+    ("0.weight"), stamped when it is registered or its module is attached to a parent;
+    graph drawings use it as the parameter's label.
 
     >>> import nn
     >>> p = nn.Parameter([1.0, 2.0])

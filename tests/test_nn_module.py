@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-import threading
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -122,34 +122,39 @@ def test_reassignment_and_deletion_update_registries():
     assert block.state_dict()["steps"] == 1
 
 
-def test_parameter_names_stamped_by_outermost_call():
+def test_parameter_names_stamped_when_the_tree_changes():
     model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
-    model(al.ones((1, 2)))
     assert [p.param_name for p in model.parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
-    model[0](al.ones((1, 2)))  # now the outermost call is the sub-module
-    assert model[0].weight.param_name == "weight"
+    model[0](al.ones((1, 2)))  # calls do no naming: names are relative to the root
+    assert model[0].weight.param_name == "0.weight"
     model.append(nn.Linear(1, 1))
-    model(al.ones((1, 2)))
-    assert model[0].weight.param_name == "0.weight" and model[3].bias.param_name == "3.bias"
+    assert model[3].bias.param_name == "3.bias"
+    # attaching a built tree renames it; what is registered below it later is named from the root
+    outer = nn.Sequential(OrderedDict(encoder=model))
+    assert model[0].weight.param_name == "encoder.0.weight"
+    model[2] = nn.Linear(3, 1)
+    model[2].weight = nn.Parameter(np.zeros((1, 3), np.float32))
+    model.head = nn.Module()
+    model.head.scale = nn.Parameter([1.0])
+    names = [name for name, _ in outer.named_parameters()]
+    assert [p.param_name for p in outer.parameters()] == names
+    assert "encoder.head.scale" in names
 
 
-def test_call_depth_is_per_thread_and_restored_after_errors():
-    model = nn.Sequential(nn.Linear(2, 2))
-    with pytest.raises(ValueError):
-        model(al.ones((1, 5)))
-    model[0](al.ones((1, 2)))
-    assert model[0].weight.param_name == "weight"  # depth went back to 0 after the error
-    names = []
-
-    def worker():
-        inner = nn.Sequential(nn.Linear(2, 2))
-        inner(al.ones((1, 2)))
-        names.append(inner[0].weight.param_name)
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    assert names == ["0.weight"]
+def test_slices_and_copies_keep_parameter_names():
+    inner = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+    model = nn.Sequential(OrderedDict(body=nn.Sequential(nn.Linear(2, 2), nn.ReLU()), blocks=inner))
+    names = [name for name, _ in model.named_parameters()]
+    model.body[1:], model.blocks[1:], model[:1]
+    assert [p.param_name for p in model.parameters()] == names
+    twin = copy.deepcopy(model)
+    assert [p.param_name for p in twin.parameters()] == names
+    twin.blocks[1].bias = nn.Parameter([0.0, 0.0])
+    assert twin.blocks[1].bias.param_name == "blocks.1.bias"
+    del model  # the copy's links are its own
+    twin.body[0].bias = nn.Parameter([0.0, 0.0])
+    assert twin.body[0].bias.param_name == "body.0.bias"
+    assert copy.copy(twin)[0] is twin.body and twin.body[0].weight.param_name == "body.0.weight"
 
 
 def test_train_eval_and_zero_grad():
