@@ -7,18 +7,19 @@
 tensor([2., 4.])
 """
 
-from .tensor import Tensor, as_tensor
-from . import data, engine
+# engine, ops.dispatch and ops.in_place are imported for what they attach to Tensor
+# (`backward`, NumPy's dispatch, the in-place methods): tensor.py holds no calculus.
+from . import data, engine  # noqa: F401
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd import grad
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
-from .inplace import declare_updates
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .graph import draw_graph
-from .ops import dispatch, in_place
+from .inplace import declare_updates
+from .ops import dispatch, in_place  # noqa: F401
 from .ops.arithmetic import add, div, mul, neg, pow, sub
 from .ops.cast import astype, clone
 from .ops.elementwise import (
@@ -47,6 +48,7 @@ from .ops.shape import broadcast_to, concatenate, flatten, reshape, squeeze, sta
 from .ops.softmax import log_softmax, softmax
 from .random import manual_seed
 from .serialization import load, save
+from .tensor import Tensor, as_tensor
 from .trace import explain_backward, record_grad_norms
 
 __version__ = "0.1.0"

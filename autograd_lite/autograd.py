@@ -32,17 +32,13 @@ def grad(
         grad_outputs = (grad_outputs,) * len(outputs) if grad_outputs is None else (grad_outputs,)
     grad_outputs = tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
-        raise ValueError(
-            f"grad_outputs has {len(grad_outputs)} entries for {len(outputs)} outputs"
-        )
+        raise ValueError(f"grad_outputs has {len(grad_outputs)} entries for {len(outputs)} outputs")
     for index, tensor in enumerate(inputs):
         if not isinstance(tensor, Tensor) or not tensor.requires_grad:
             raise RuntimeError(f"input {index} of grad() does not require grad")
     for index, tensor in enumerate(outputs):
         if not isinstance(tensor, Tensor) or not tensor.requires_grad:
-            raise RuntimeError(
-                f"output {index} of grad() does not require grad and does not have a grad_fn"
-            )
+            raise RuntimeError(f"output {index} of grad() does not require grad and does not have a grad_fn")
     root_grads = [engine.root_gradient(t, g, create_graph) for t, g in zip(outputs, grad_outputs)]
     if retain_graph is None:
         retain_graph = create_graph

@@ -92,4 +92,3 @@ def _collect_kinds(data: Any, kinds: set) -> None:
             kinds.add(np.dtype(item.dtype).kind)
         else:
             kinds.add("f")
-

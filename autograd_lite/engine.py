@@ -38,7 +38,9 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     if lead < 0:
         # A gradient of lower rank (a 0-d one for a (1, 1) input) only needs reshaping.
         return grad.reshape(shape) if grad.size == _size(shape) else _broadcast(grad, shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1
+    )
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     if lead:
@@ -113,7 +115,9 @@ class _Pass:
         # Whether any node needs more than its rule: capture, anomaly checks, observers.
         self.extras = capture is not None or anomaly.active or bool(backward_observers)
 
-    def deliver(self, tensor: Tensor, grad: Any, source: Any, incoming: Any, grads: tuple, saved: Any) -> None:
+    def deliver(
+        self, tensor: Tensor, grad: Any, source: Any, incoming: Any, grads: tuple, saved: Any
+    ) -> None:
         """Add `grad`, which the rule of node `source` returned (its incoming gradient, all it
         returned and what it saved are `incoming`, `grads`, `saved`), to what `tensor` has
         received, its shape and dtype made to fit first."""
@@ -130,7 +134,9 @@ class _Pass:
         elif tensor not in pending:
             pending[tensor] = grad
             # A leaf keeps an array nothing else refers to as its .grad, without a copy.
-            if not self.create_graph and (grad.base is None if fitted else _exclusive(grad, incoming, grads, saved)):
+            if not self.create_graph and (
+                grad.base is None if fitted else _exclusive(grad, incoming, grads, saved)
+            ):
                 self.owned.add(tensor)
         elif tensor in self.owned:
             pending[tensor] += grad
@@ -231,7 +237,9 @@ def _run_hooks(hooks: dict, grad: Any, create_graph: bool) -> Any:
         if not create_graph:
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         if tuple(result.shape) != tuple(grad.shape):
-            raise RuntimeError(f"hook returned a gradient of shape {tuple(result.shape)}, expected {tuple(grad.shape)}")
+            raise RuntimeError(
+                f"hook returned a gradient of shape {tuple(result.shape)}, expected {tuple(grad.shape)}"
+            )
         # A hook never changes a gradient's dtype (float32 stays float32).
         grad = result if result.dtype == grad.dtype else result.astype(grad.dtype)
     return grad
@@ -261,7 +269,9 @@ def run_backward(
         backward.run_nodes(order)
         leaves = backward.leaf_gradients()
         if capture is not None:
-            return _captured(capture, backward.captured, dict((leaf, g) for leaf, g, _ in leaves), allow_unused)
+            return _captured(
+                capture, backward.captured, dict((leaf, g) for leaf, g, _ in leaves), allow_unused
+            )
         # Every rule and hook has run: only now does any .grad change.
         for tensor, grad in backward.retained:
             _accumulate(tensor, grad, create_graph, exclusive=True)
@@ -313,9 +323,15 @@ def root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
             )
         grad = np.ones(data.shape, data.dtype)
         return Tensor._make(grad, None) if create_graph else grad
-    grad = gradient if isinstance(gradient, Tensor) else Tensor._make(np.asarray(gradient, dtype=data.dtype), None)
+    grad = (
+        gradient
+        if isinstance(gradient, Tensor)
+        else Tensor._make(np.asarray(gradient, dtype=data.dtype), None)
+    )
     if grad.shape != data.shape:
-        raise RuntimeError(f"gradient has shape {grad.shape}, but the output has shape {data.shape}; they must match")
+        raise RuntimeError(
+            f"gradient has shape {grad.shape}, but the output has shape {data.shape}; they must match"
+        )
     if create_graph:
         return grad
     return grad._data if grad.dtype == data.dtype else grad._data.astype(data.dtype)

@@ -111,7 +111,9 @@ class Function:
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
         if not isinstance(result, Tensor):
-            raise TypeError(f"{cls.__name__}.forward must return a single Tensor, got {type(result).__name__}")
+            raise TypeError(
+                f"{cls.__name__}.forward must return a single Tensor, got {type(result).__name__}"
+            )
         if not (any(t is not None for t in inputs) and _grad_state.enabled):
             return Tensor._make(result._data, None)
         if result._data.dtype.kind != "f":
@@ -136,7 +138,9 @@ class Function:
                 f"expected {len(self.inputs)} (one per forward argument)"
             )
         if create_graph:
-            return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads)
+            return tuple(
+                g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads
+            )
         # Gradients a user's rule returns may be tensors it keeps: copies, never shared.
         return tuple(None if g is None else np.array(g._data if isinstance(g, Tensor) else g) for g in grads)
 
@@ -212,9 +216,13 @@ class Op(Function):
             self.saved = saved
         grads = grads if grads.__class__ is tuple else (grads,)
         if len(grads) != len(self.inputs):
-            raise RuntimeError(f"backward of '{self.name}' returned {len(grads)} gradients for {len(self.inputs)} inputs")
+            raise RuntimeError(
+                f"backward of '{self.name}' returned {len(grads)} gradients for {len(self.inputs)} inputs"
+            )
         # A rule may compute some gradients from constants only: they join the graph too.
-        return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads)
+        return tuple(
+            g if g is None or isinstance(g, Tensor) else Tensor._make(np.asarray(g), None) for g in grads
+        )
 
     def _saved_as_tensors(self, saved: tuple) -> tuple:
         tensors = {id(t._data): t for t in self.inputs if t is not None}
@@ -231,8 +239,8 @@ class Op(Function):
 
 
 def _apply_two(cls: type, a: Any, b: Any) -> Tensor:
-    """`Op.apply` for two arguments (most ops), written out without lists: 9% less time per
-    op on the (16,) elementwise chain benchmark."""
+    """`Op.apply` for two arguments (most ops), written out without lists: 8% less time per
+    op on the (16,) elementwise chain (median of four runs, 4.92 -> 4.54 us)."""
     a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
     ctx = _new_node(cls)
     ctx.saved = ()
@@ -247,9 +255,19 @@ def _apply_two(cls: type, a: Any, b: Any) -> Tensor:
     if saved:
         _note_output(ctx, result, out)
     if saved or out.base is not None:
-        a_reachable = a.grad_fn is None if a_tensor else a.__class__ is np.ndarray
-        if a_reachable or (b.grad_fn is None if b_tensor else b.__class__ is np.ndarray):
-            _guard_arguments(ctx, (a, b), out)
+        reachable = []  # the arrays of leaf tensors and NumPy arguments: user code reaches them
+        if a_tensor:
+            if a.grad_fn is None:
+                reachable.append(a._data)
+        elif a.__class__ is np.ndarray:
+            reachable.append(a)
+        if b_tensor:
+            if b.grad_fn is None:
+                reachable.append(b._data)
+        elif b.__class__ is np.ndarray:
+            reachable.append(b)
+        if reachable:
+            inplace.guard_saved(ctx, out, reachable)
     if anomaly.active:
         anomaly.check_forward(ctx, out)
     return Tensor._make(out, ctx)
@@ -257,7 +275,8 @@ def _apply_two(cls: type, a: Any, b: Any) -> Tensor:
 
 def _apply_one(cls: type, x: Tensor) -> Tensor:
     """`Op.apply` for one Tensor argument (the elementwise functions), written out without
-    lists: 6% less time per op on the (16,) elementwise chain benchmark."""
+    lists: 4% less time per op on the (16,) elementwise chain (median of four runs, 4.72 ->
+    4.54 us)."""
     ctx = _new_node(cls)
     ctx.saved = ()
     result = cls.forward(ctx, x._data)

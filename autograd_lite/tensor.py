@@ -62,12 +62,24 @@ class Tensor:
 
     # _used: a non-leaf that an op has taken as an input (it cannot be changed in place
     # in grad mode any more: the op's node refers to it).
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "name", "_hooks", "_version", "_used", "__weakref__")
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "grad_fn",
+        "_grad",
+        "name",
+        "_hooks",
+        "_version",
+        "_used",
+        "__weakref__",
+    )
 
     # Let NumPy hand mixed expressions (ndarray + Tensor) to Tensor's operators.
     __array_priority__ = 1000
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+    ) -> None:
         self._data = _to_array(data, dtype)
         self.grad_fn = None
         self._grad = None
@@ -118,7 +130,9 @@ class Tensor:
             )
         old = self._data
         self._version += 1
-        inplace.retire(old, f"{inplace.describe(self)} had its data replaced (now at version {self._version})")
+        inplace.retire(
+            old, f"{inplace.describe(self)} had its data replaced (now at version {self._version})"
+        )
         self._data = array
 
     def numpy(self) -> np.ndarray:
@@ -160,7 +174,9 @@ class Tensor:
                 "requires_grad can only be changed on leaf tensors; use .detach() to get a tensor without a graph"
             )
         if value and self._data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self._data.dtype}")
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {self._data.dtype}"
+            )
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -179,7 +195,9 @@ class Tensor:
             if not isinstance(value, Tensor):
                 value = Tensor(np.asarray(value))
             if value.shape != self.shape:
-                raise ValueError(f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}")
+                raise ValueError(
+                    f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
+                )
         self._grad = value
 
     @property
@@ -338,7 +356,11 @@ def _requires_grad_in(values: Any) -> bool:
 def _plain(values: Any) -> list:
     """`values` with Tensors replaced by their arrays (lists and tuples looked into)."""
     return [
-        value.numpy() if isinstance(value, Tensor) else type(value)(_plain(value)) if isinstance(value, (list, tuple)) else value
+        value.numpy()
+        if isinstance(value, Tensor)
+        else type(value)(_plain(value))
+        if isinstance(value, (list, tuple))
+        else value
         for value in values
     ]
 
@@ -356,7 +378,9 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     except (TypeError, ValueError) as error:
         raise TypeError(f"cannot make a tensor from {type(data).__name__} data: {error}") from None
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"cannot make a tensor from data of dtype {array.dtype}; expected real numbers or bools")
+        raise TypeError(
+            f"cannot make a tensor from data of dtype {array.dtype}; expected real numbers or bools"
+        )
     return array
 
 
@@ -373,7 +397,8 @@ def as_tensor(value: Any) -> Tensor:
         return value
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
-            raise TypeError(f"cannot use an array of dtype {value.dtype} as an operand; expected real numbers or bools")
+            raise TypeError(
+                f"cannot use an array of dtype {value.dtype} as an operand; expected real numbers or bools"
+            )
         return Tensor._make(value, None)
     return Tensor(value)
-

@@ -84,7 +84,9 @@ CLIP_LOW, CLIP_HIGH = -0.5, 0.5
 
 
 def away_from_clip_bounds(rng: np.random.Generator, shape: tuple) -> np.ndarray:
-    pieces = np.stack([rng.uniform(-2.0, -0.6, shape), rng.uniform(-0.4, 0.4, shape), rng.uniform(0.6, 2.0, shape)])
+    pieces = np.stack(
+        [rng.uniform(-2.0, -0.6, shape), rng.uniform(-0.4, 0.4, shape), rng.uniform(0.6, 2.0, shape)]
+    )
     choice = rng.integers(0, 3, shape)
     return np.take_along_axis(pieces, choice[None], axis=0)[0]
 
@@ -111,7 +113,9 @@ def binary(domain_a: Callable = real, domain_b: Callable = real) -> Callable[[An
     """Two operands of mutually broadcastable shapes (0-d and size-1 dims included)."""
 
     def draw(data: Any) -> Case:
-        shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
+        shapes = data.draw(
+            hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes"
+        )
         rng = rng_from(data)
         a_shape, b_shape = shapes.input_shapes
         return Case((domain_a(rng, a_shape), domain_b(rng, b_shape)))
@@ -241,7 +245,9 @@ def draw_matmul(data: Any) -> Case:
     """1-D @ 1-D, 1-D @ batched, batched @ 1-D and broadcast batch dimensions."""
     kind = data.draw(st.sampled_from(["vv", "vm", "mv", "mm"]), label="kind")
     n, m, k = (data.draw(st.integers(1, 3), label="size") for _ in range(3))
-    batches = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=2), label="batch")
+    batches = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=2), label="batch"
+    )
     batch_a, batch_b = batches.input_shapes
     a_shape = (k,) if kind in ("vv", "vm") else batch_a + (n, k)
     b_shape = (k,) if kind in ("vv", "mv") else batch_b + (k, m)
@@ -272,10 +278,14 @@ def draw_softmax(data: Any) -> Case:
 
 
 def draw_where(data: Any) -> Case:
-    shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes")
+    shapes = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes"
+    )
     rng = rng_from(data)
     cond_shape, a_shape, b_shape = shapes.input_shapes
-    return Case((real(rng, a_shape), real(rng, b_shape)), {"condition": np.asarray(rng.random(cond_shape) > 0.5)})
+    return Case(
+        (real(rng, a_shape), real(rng, b_shape)), {"condition": np.asarray(rng.random(cond_shape) > 0.5)}
+    )
 
 
 def draw_clip(data: Any) -> Case:
@@ -288,7 +298,9 @@ def draw_clip(data: Any) -> Case:
 
 def draw_max_pair(offset_b: float) -> Callable[[Any], Case]:
     def draw(data: Any) -> Case:
-        shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
+        shapes = data.draw(
+            hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes"
+        )
         rng = rng_from(data)
         a_shape, b_shape = shapes.input_shapes
         return Case((on_grid(rng, a_shape, 0.0), on_grid(rng, b_shape, offset_b)))
@@ -481,8 +493,22 @@ OPS: list[OpSpec] = [
         unary(nonzero),
         lambda x: _torch_f().leaky_relu(x, 0.2),
     ),
-    OpSpec("elu", "elu", lambda x: al.elu(x, 1.5), lambda x: np_elu(x, 1.5), unary(nonzero), lambda x: _torch_f().elu(x, 1.5)),
-    OpSpec("softplus", "softplus", al.softplus, lambda x: np.log1p(np.exp(x)), unary(), lambda x: _torch_f().softplus(x)),
+    OpSpec(
+        "elu",
+        "elu",
+        lambda x: al.elu(x, 1.5),
+        lambda x: np_elu(x, 1.5),
+        unary(nonzero),
+        lambda x: _torch_f().elu(x, 1.5),
+    ),
+    OpSpec(
+        "softplus",
+        "softplus",
+        al.softplus,
+        lambda x: np.log1p(np.exp(x)),
+        unary(),
+        lambda x: _torch_f().softplus(x),
+    ),
     OpSpec("gelu", "gelu", al.gelu, np_gelu, unary(), lambda x: _torch_f().gelu(x, approximate="tanh")),
     OpSpec(
         "clip",
@@ -492,8 +518,12 @@ OPS: list[OpSpec] = [
         draw_clip,
         lambda x, low, high: _torch().clamp(x, low, high),
     ),
-    OpSpec("maximum", "maximum", al.maximum, np.maximum, draw_max_pair(0.25), lambda a, b: _torch().maximum(a, b)),
-    OpSpec("minimum", "minimum", al.minimum, np.minimum, draw_max_pair(0.25), lambda a, b: _torch().minimum(a, b)),
+    OpSpec(
+        "maximum", "maximum", al.maximum, np.maximum, draw_max_pair(0.25), lambda a, b: _torch().maximum(a, b)
+    ),
+    OpSpec(
+        "minimum", "minimum", al.minimum, np.minimum, draw_max_pair(0.25), lambda a, b: _torch().minimum(a, b)
+    ),
     OpSpec(
         "where",
         "where",
@@ -541,7 +571,9 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims, ddof: x.var(axis, ddof, keepdims),
         lambda x, axis, keepdims, ddof: np.var(x, axis=axis, ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
-        lambda x, axis, keepdims, ddof: _torch().var(x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims),
+        lambda x, axis, keepdims, ddof: _torch().var(
+            x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
+        ),
     ),
     OpSpec(
         "std",
@@ -549,7 +581,9 @@ OPS: list[OpSpec] = [
         lambda x, axis, keepdims, ddof: al.std(x, axis, ddof, keepdims),
         lambda x, axis, keepdims, ddof: np.std(x, axis=axis, ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
-        lambda x, axis, keepdims, ddof: _torch().std(x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims),
+        lambda x, axis, keepdims, ddof: _torch().std(
+            x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
+        ),
     ),
     OpSpec(
         "logsumexp",
@@ -587,7 +621,9 @@ OPS: list[OpSpec] = [
     OpSpec(
         "T", "T", lambda x: x.T, lambda x: x.T, unary(), lambda x: x.permute(tuple(range(x.ndim - 1, -1, -1)))
     ),
-    OpSpec("flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten()),
+    OpSpec(
+        "flatten", "flatten", lambda x: x.flatten(), lambda x: x.flatten(), unary(), lambda x: x.flatten()
+    ),
     OpSpec(
         "squeeze",
         "squeeze",

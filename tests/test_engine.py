@@ -104,7 +104,9 @@ def test_fresh_leaf_gradient_is_kept_without_a_copy_and_a_shared_one_is_copied()
 
     def record(node, grad, input_grads):
         # ids and data pointers only: holding the arrays would change what is shared.
-        produced.append([(id(g), g.__array_interface__["data"][0]) if g is not None else None for g in input_grads])
+        produced.append(
+            [(id(g), g.__array_interface__["data"][0]) if g is not None else None for g in input_grads]
+        )
 
     x, y = leaf([1.0, 2.0, 3.0]), leaf([4.0, 5.0, 6.0])
     engine.backward_observers.append(record)
@@ -143,7 +145,10 @@ def test_broadcast_gradients_are_reduced_to_each_input_shape():
     assert c.grad.item() == 24.0
 
 
-@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=4, max_side=3), seed=st.integers(0, 99))
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=4, max_side=3),
+    seed=st.integers(0, 99),
+)
 def test_sum_to_is_the_adjoint_of_broadcasting(shapes, seed):
     (shape,) = shapes.input_shapes
     target = shapes.result_shape

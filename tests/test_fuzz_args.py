@@ -27,7 +27,9 @@ junk_operands = st.sampled_from(
      np.array([1 + 2j]), np.array([object()]), [1.0, "a"], slice(1), Ellipsis]
 )  # fmt: skip
 junk_axes = st.sampled_from([1.5, "0", object(), [0.5], True, 99, -99, (0, 0), (0, 99), np.float64(1.0), {}])
-junk_shapes = st.sampled_from(["abc", (2.5,), None, (-3,), [[2]], object(), (2, -1, -1), (7,), (1.0, 2.0), {}])
+junk_shapes = st.sampled_from(
+    ["abc", (2.5,), None, (-3,), [[2]], object(), (2, -1, -1), (7,), (1.0, 2.0), {}]
+)
 junk_indices = st.sampled_from(
     [1.5, "a", object(), [1.5], np.array([1.5]), {}, (slice(None), "x"), 99, -99, [99], [[0, 1], [2]],
      (0, 0, 0, 0), np.array([True, False, True]), (Ellipsis, Ellipsis), 2.0]
@@ -127,7 +129,10 @@ def test_bad_shapes(shape, how):
 
 
 @settings(max_examples=100)
-@given(left=st.sampled_from([(2, 3), (3,), (4, 2), (0,), (2, 2, 3)]), right=st.sampled_from([(3, 2), (2,), (5,), (2, 4, 1), (7, 3)]))
+@given(
+    left=st.sampled_from([(2, 3), (3,), (4, 2), (0,), (2, 2, 3)]),
+    right=st.sampled_from([(3, 2), (2,), (5,), (2, 4, 1), (7, 3)]),
+)
 def test_incompatible_shapes(left, right):
     a = al.ones(left, requires_grad=True)
     b = al.ones(right)
@@ -163,7 +168,9 @@ def test_bad_indices(index):
 
 
 @settings(max_examples=80)
-@given(option=junk_options, name=st.sampled_from(["leaky_relu", "elu", "var_ddof", "clip", "astype", "backward"]))
+@given(
+    option=junk_options, name=st.sampled_from(["leaky_relu", "elu", "var_ddof", "clip", "astype", "backward"])
+)
 def test_bad_options(option, name):
     x = _x()
     calls = {

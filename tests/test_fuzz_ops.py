@@ -66,10 +66,16 @@ class Operand:
 
 
 @st.composite
-def operands(draw, dtypes=DTYPES, shape=None, kinds=("tensor", "grad", "list", "ndarray", "scalar", "npscalar")):
+def operands(
+    draw, dtypes=DTYPES, shape=None, kinds=("tensor", "grad", "list", "ndarray", "scalar", "npscalar")
+):
     array = draw(arrays(dtypes, shape))
     # A 0-d array's tolist() is a Python scalar, so lists are drawn for 1-d and up only.
-    options = [k for k in kinds if (k not in ("scalar", "npscalar") or array.ndim == 0) and (k != "list" or array.ndim)]
+    options = [
+        k
+        for k in kinds
+        if (k not in ("scalar", "npscalar") or array.ndim == 0) and (k != "list" or array.ndim)
+    ]
     options = options or ["tensor"]
     if array.dtype.kind != "f":
         options = [k for k in options if k != "grad"] or options
@@ -104,7 +110,9 @@ def promoted(*ops):
             o.array.dtype
             for o in ops
             if _category(o.array.dtype) == top
-            and (o.weak if tier == "scalar" else (not o.weak and (o.array.ndim > 0) == (tier == "dimensioned")))
+            and (
+                o.weak if tier == "scalar" else (not o.weak and (o.array.ndim > 0) == (tier == "dimensioned"))
+            )
         ]
         if not group:
             continue
@@ -127,8 +135,13 @@ def _assert_values(out, expected, dtype=None):
         assert out_array.dtype == dtype, (out_array.dtype, dtype)
     if out_array.dtype.kind == "f":
         rtol, atol = _tolerance(out_array.dtype)
-        np.testing.assert_allclose(out_array.astype(np.float64), np.asarray(expected, np.float64),
-                                   rtol=rtol, atol=atol, equal_nan=True)
+        np.testing.assert_allclose(
+            out_array.astype(np.float64),
+            np.asarray(expected, np.float64),
+            rtol=rtol,
+            atol=atol,
+            equal_nan=True,
+        )
     else:
         np.testing.assert_array_equal(out_array, expected)
 
@@ -190,7 +203,9 @@ COMPARE = {
 @st.composite
 def operand_pairs(draw):
     if draw(st.booleans()):
-        a_shape, b_shape = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3)).input_shapes
+        a_shape, b_shape = draw(
+            hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3)
+        ).input_shapes
     else:
         a_shape, b_shape = draw(shapes), draw(shapes)
     a = draw(operands(shape=a_shape))
@@ -303,7 +318,13 @@ def test_unary_elementwise(name, x):
     dtype = x.array.dtype if x.array.dtype.kind == "f" and not x.weak else np.dtype(np.float32)
     if x.weak and isinstance(x.value, np.floating):
         dtype = x.array.dtype  # a NumPy float scalar keeps its dtype
-    run("elementwise", lambda: function(x.value), lambda: numpy_function(x.array.astype(np.float64)), (x,), dtype)
+    run(
+        "elementwise",
+        lambda: function(x.value),
+        lambda: numpy_function(x.array.astype(np.float64)),
+        (x,),
+        dtype,
+    )
 
 
 @settings(max_examples=60)
@@ -412,17 +433,31 @@ def test_reductions(name, x, axis, keepdims):
     def reference():
         if isinstance(axis, tuple) and len(set(a % max(array.ndim, 1) for a in axis)) != len(axis):
             raise ValueError("repeated axis")
-        work = array.astype(np.float64) if name not in ("sum", "max", "min") or array.dtype.kind == "f" else array
+        work = (
+            array.astype(np.float64)
+            if name not in ("sum", "max", "min") or array.dtype.kind == "f"
+            else array
+        )
         if work.dtype == np.bool_ and name == "sum":
             work = work.astype(np.int64)
         # As PyTorch, a 0-d tensor takes axis 0 or -1 (NumPy refuses them).
         return REDUCTIONS[name](work, None if array.ndim == 0 and axis in (0, -1) else axis, keepdims)
 
-    run("reduction", lambda: method(x.value, axis, keepdims), reference, (x,), _reduction_dtype(name, array.dtype))
+    run(
+        "reduction",
+        lambda: method(x.value, axis, keepdims),
+        reference,
+        (x,),
+        _reduction_dtype(name, array.dtype),
+    )
 
 
 @settings(max_examples=100)
-@given(name=st.sampled_from(["argmax", "argmin"]), x=operands(kinds=("tensor", "grad", "list")), axis=st.one_of(st.none(), st.integers(-4, 3)))
+@given(
+    name=st.sampled_from(["argmax", "argmin"]),
+    x=operands(kinds=("tensor", "grad", "list")),
+    axis=st.one_of(st.none(), st.integers(-4, 3)),
+)
 def test_arg_reductions(name, x, axis):
     def reference():
         return getattr(np, name)(x.array, axis=axis)
@@ -434,7 +469,10 @@ def test_arg_reductions(name, x, axis):
 
 
 @settings(max_examples=150)
-@given(x=operands(kinds=("tensor", "grad", "list")), new_shape=st.lists(st.integers(-2, 4), max_size=4).map(tuple))
+@given(
+    x=operands(kinds=("tensor", "grad", "list")),
+    new_shape=st.lists(st.integers(-2, 4), max_size=4).map(tuple),
+)
 def test_reshape(x, new_shape):
     def reference():
         if new_shape.count(-1) > 1 or any(n < -1 for n in new_shape):
@@ -450,7 +488,13 @@ def test_transpose_squeeze_unsqueeze_flatten(x, data):
     ndim = x.array.ndim
     choice = data.draw(st.sampled_from(["transpose", "squeeze", "unsqueeze", "flatten", "T"]))
     if choice == "transpose":
-        axes_ = data.draw(st.one_of(st.just(None), st.permutations(range(ndim)).map(tuple), st.lists(st.integers(-4, 4), min_size=1, max_size=4).map(tuple)))
+        axes_ = data.draw(
+            st.one_of(
+                st.just(None),
+                st.permutations(range(ndim)).map(tuple),
+                st.lists(st.integers(-4, 4), min_size=1, max_size=4).map(tuple),
+            )
+        )
 
         def reference():
             if axes_ is not None and len(axes_) != ndim:
@@ -494,13 +538,27 @@ def test_transpose_squeeze_unsqueeze_flatten(x, data):
 
 
 @settings(max_examples=100)
-@given(x=operands(kinds=("tensor", "grad")), target=hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=3))
+@given(
+    x=operands(kinds=("tensor", "grad")),
+    target=hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=3),
+)
 def test_broadcast_to(x, target):
-    run("shape", lambda: x.value.broadcast_to(target), lambda: np.broadcast_to(x.array, target), (x,), x.array.dtype)
+    run(
+        "shape",
+        lambda: x.value.broadcast_to(target),
+        lambda: np.broadcast_to(x.array, target),
+        (x,),
+        x.array.dtype,
+    )
 
 
 @settings(max_examples=150)
-@given(data=st.data(), join=st.sampled_from(["concatenate", "stack"]), count=st.integers(1, 3), axis=st.integers(-4, 3))
+@given(
+    data=st.data(),
+    join=st.sampled_from(["concatenate", "stack"]),
+    count=st.integers(1, 3),
+    axis=st.integers(-4, 3),
+)
 def test_concatenate_and_stack(data, join, count, axis):
     base = data.draw(shapes)
     parts = []
@@ -562,7 +620,9 @@ def test_indexing(x, data):
 @given(data=st.data())
 def test_matmul(data):
     if data.draw(st.booleans()):
-        a_shape, b_shape = data.draw(hnp.mutually_broadcastable_shapes(signature="(m?,n),(n,p?)->(m?,p?)", max_side=3)).input_shapes
+        a_shape, b_shape = data.draw(
+            hnp.mutually_broadcastable_shapes(signature="(m?,n),(n,p?)->(m?,p?)", max_side=3)
+        ).input_shapes
     else:
         a_shape, b_shape = data.draw(shapes), data.draw(shapes)
     a = data.draw(operands(dtypes=FLOATS + INTS, shape=a_shape, kinds=("tensor", "grad", "ndarray", "list")))
@@ -572,15 +632,31 @@ def test_matmul(data):
         dtype = promoted(a, b)
         return np.matmul(a.array.astype(dtype), b.array.astype(dtype))
 
-    run("linalg", lambda: a.value @ b.value if isinstance(a.value, Tensor) else al.matmul(a.value, b.value), reference, (a, b))
+    run(
+        "linalg",
+        lambda: a.value @ b.value if isinstance(a.value, Tensor) else al.matmul(a.value, b.value),
+        reference,
+        (a, b),
+    )
 
 
 @settings(max_examples=80)
-@given(data=st.data(), batch=hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), n_in=st.integers(0, 3), n_out=st.integers(0, 3), bias=st.booleans(), bad=st.integers(0, 5))
+@given(
+    data=st.data(),
+    batch=hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
+    n_in=st.integers(0, 3),
+    n_out=st.integers(0, 3),
+    bias=st.booleans(),
+    bad=st.integers(0, 5),
+)
 def test_linear(data, batch, n_in, n_out, bias, bad):
     x = data.draw(operands(dtypes=FLOATS, shape=batch + (n_in + (bad == 1),), kinds=("tensor", "grad")))
     w = data.draw(operands(dtypes=FLOATS, shape=(n_out, n_in), kinds=("tensor", "grad")))
-    b = data.draw(operands(dtypes=FLOATS, shape=(n_out + (bad == 2),), kinds=("tensor", "grad"))) if bias else None
+    b = (
+        data.draw(operands(dtypes=FLOATS, shape=(n_out + (bad == 2),), kinds=("tensor", "grad")))
+        if bias
+        else None
+    )
 
     def reference():
         if x.array.shape[-1] != n_in or (b is not None and b.array.shape != (n_out,)):
@@ -589,11 +665,20 @@ def test_linear(data, batch, n_in, n_out, bias, bad):
         out = x.array.astype(dtype) @ w.array.astype(dtype).T
         return out + b.array if b is not None else out
 
-    run("linalg", lambda: al.linear(x.value, w.value, None if b is None else b.value), reference, (x, w) + ((b,) if b else ()))
+    run(
+        "linalg",
+        lambda: al.linear(x.value, w.value, None if b is None else b.value),
+        reference,
+        (x, w) + ((b,) if b else ()),
+    )
 
 
 @settings(max_examples=150)
-@given(name=st.sampled_from(["softmax", "log_softmax"]), x=operands(kinds=("tensor", "grad", "list")), axis=st.integers(-4, 3))
+@given(
+    name=st.sampled_from(["softmax", "log_softmax"]),
+    x=operands(kinds=("tensor", "grad", "list")),
+    axis=st.integers(-4, 3),
+)
 def test_softmax_family(name, x, axis):
     array = x.array.astype(np.float64)
 
@@ -613,7 +698,16 @@ def test_softmax_family(name, x, axis):
 
 def test_examples_ran_for_every_family():
     """Runs last in this module: reports the count of examples per family."""
-    families = {"arithmetic", "comparison", "elementwise", "reduction", "shape", "indexing", "linalg", "softmax"}
+    families = {
+        "arithmetic",
+        "comparison",
+        "elementwise",
+        "reduction",
+        "shape",
+        "indexing",
+        "linalg",
+        "softmax",
+    }
     if not families <= set(EXAMPLES):
         pytest.skip("run the whole module to count examples")
     print("\nhypothesis examples per op family:", dict(sorted(EXAMPLES.items())))

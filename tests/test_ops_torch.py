@@ -51,10 +51,20 @@ def _both(values):
         ("relu_kink", al.relu, torch.relu, [-1.0, 0.0, 1.0]),
         ("abs_kink", al.abs, torch.abs, [-1.0, 0.0, 1.0]),
         ("clip_bounds", lambda x: x.clip(-1, 1), lambda x: x.clamp(-1, 1), [-1.0, 0.0, 1.0, 2.0]),
-        ("leaky_relu_kink", lambda x: al.leaky_relu(x, 0.3), lambda x: torch.nn.functional.leaky_relu(x, 0.3), [0.0, -2.0]),
+        (
+            "leaky_relu_kink",
+            lambda x: al.leaky_relu(x, 0.3),
+            lambda x: torch.nn.functional.leaky_relu(x, 0.3),
+            [0.0, -2.0],
+        ),
         ("elu_kink", lambda x: al.elu(x, 0.7), lambda x: torch.nn.functional.elu(x, 0.7), [0.0, -2.0, 3.0]),
         ("max_ties", lambda x: x.max(), torch.amax, [1.0, 3.0, 3.0]),
-        ("min_ties_axis", lambda x: x.reshape(2, 2).min(axis=1), lambda x: x.reshape(2, 2).amin(dim=1), [1.0, 1.0, 0.0, 2.0]),
+        (
+            "min_ties_axis",
+            lambda x: x.reshape(2, 2).min(axis=1),
+            lambda x: x.reshape(2, 2).amin(dim=1),
+            [1.0, 1.0, 0.0, 2.0],
+        ),
         ("softplus_threshold", al.softplus, torch.nn.functional.softplus, [19.9, 20.0, 20.5, -40.0]),
         ("sqrt_zero", al.sqrt, torch.sqrt, [0.0, 4.0]),
         ("std_constant", lambda x: x.std(), torch.std, [2.0, 2.0, 2.0]),
@@ -66,8 +76,18 @@ def _both(values):
         ("softmax_minus_inf", lambda x: x.softmax()[0], lambda x: x.softmax(0)[0], [0.0, -np.inf, 1.0]),
         ("var_no_dof", lambda x: x.var(axis=0, ddof=2), lambda x: x.var(dim=0, correction=2), [1.0, 2.0]),
         ("std_no_dof", lambda x: x.std(axis=0, ddof=2), lambda x: x.std(dim=0, correction=2), [1.0, 2.0]),
-        ("max_axis_ties", lambda x: x.reshape(2, 3).max(axis=-1), lambda x: x.reshape(2, 3).amax(dim=-1), [1.0, 1.0, 1.0, 0.0, 2.0, 2.0]),
-        ("maximum_tie_scalar", lambda x: al.maximum(x, 1.0), lambda x: torch.maximum(x, torch.tensor(1.0, dtype=torch.float64)), [1.0, 0.0, 2.0]),
+        (
+            "max_axis_ties",
+            lambda x: x.reshape(2, 3).max(axis=-1),
+            lambda x: x.reshape(2, 3).amax(dim=-1),
+            [1.0, 1.0, 1.0, 0.0, 2.0, 2.0],
+        ),
+        (
+            "maximum_tie_scalar",
+            lambda x: al.maximum(x, 1.0),
+            lambda x: torch.maximum(x, torch.tensor(1.0, dtype=torch.float64)),
+            [1.0, 0.0, 2.0],
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -143,7 +163,20 @@ def test_second_order_matches_torch(spec, data):
 
 @pytest.mark.parametrize(
     "name",
-    ["exp", "tanh", "sigmoid", "softplus", "gelu", "elu", "logsumexp", "softmax", "log_softmax", "std", "var", "div"],
+    [
+        "exp",
+        "tanh",
+        "sigmoid",
+        "softplus",
+        "gelu",
+        "elu",
+        "logsumexp",
+        "softmax",
+        "log_softmax",
+        "std",
+        "var",
+        "div",
+    ],
 )
 @settings(max_examples=10)
 @given(data=st.data(), scale=st.sampled_from([1e-3, 30.0, 1e3]))

@@ -227,7 +227,9 @@ def finite_difference_hvp(program: Program, vectors: list[np.ndarray]) -> list[n
     eps = 1e-5
 
     def gradient_at(sign: float) -> list[np.ndarray]:
-        moved = [al.tensor(leaf + sign * eps * v, requires_grad=True) for leaf, v in zip(program.leaves, vectors)]
+        moved = [
+            al.tensor(leaf + sign * eps * v, requires_grad=True) for leaf, v in zip(program.leaves, vectors)
+        ]
         return [g.numpy() for g in al.grad(run(program, AL_OPS, moved)[1], moved)]
 
     plus, minus = gradient_at(1.0), gradient_at(-1.0)

@@ -418,8 +418,12 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - Nu
     low = min.item() if isinstance(min, Tensor) else min
     high = max.item() if isinstance(max, Tensor) else max
     for name, bound in (("min", low), ("max", high)):
-        if bound is not None and (isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (int, float, np.number))):
-            raise TypeError(f"clip's {name} must be a real number, a one-element tensor or None, got {bound!r}")
+        if bound is not None and (
+            isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (int, float, np.number))
+        ):
+            raise TypeError(
+                f"clip's {name} must be a real number, a one-element tensor or None, got {bound!r}"
+            )
     if x._data.dtype.kind != "f" and any(isinstance(b, (float, np.floating)) for b in (low, high)):
         # PyTorch's promotion: an integer tensor clamped to float bounds gives the default float.
         x = cast(x, dtypes.get_default_dtype())

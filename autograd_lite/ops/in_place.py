@@ -131,7 +131,9 @@ def _update(tensor: Tensor, ufunc: np.ufunc, other: Any, out_of_place: Callable,
     value = _operand(other)
     _check_fits(tensor, value, what)
     tensor._version += 1
-    _protect_pending(tensor, f"{inplace.describe(tensor)} was updated in place (now at version {tensor._version})")
+    _protect_pending(
+        tensor, f"{inplace.describe(tensor)} was updated in place (now at version {tensor._version})"
+    )
     ufunc(tensor._data, value, out=tensor._data, casting="same_kind")
     return tensor
 
@@ -177,10 +179,16 @@ def copy_(self: Tensor, source: Any) -> Tensor:
         # `where` with a condition that is False everywhere: the values are the source's,
         # and the old values get a zero gradient (PyTorch's copy_).
         keep_none = np.zeros(self.shape, bool)
-        return _record(self, lambda old: where(keep_none, old, broadcast_to(cast(source, self.dtype), self.shape)), "copy_")
+        return _record(
+            self,
+            lambda old: where(keep_none, old, broadcast_to(cast(source, self.dtype), self.shape)),
+            "copy_",
+        )
     _check_shape(self, source._data, "copy_")
     self._version += 1
-    _protect_pending(self, f"{inplace.describe(self)} was overwritten by copy_ (now at version {self._version})")
+    _protect_pending(
+        self, f"{inplace.describe(self)} was overwritten by copy_ (now at version {self._version})"
+    )
     np.copyto(self._data, np.broadcast_to(source._data, self.shape), casting="unsafe")
     return self
 

@@ -123,9 +123,7 @@ def _normalize_index(index: Any, shape: tuple) -> tuple:
                 part = part.astype(np.int64)
         if isinstance(part, np.ndarray):
             if part.dtype.kind not in "biu":
-                raise IndexError(
-                    f"tensors used as indices must be integer or bool, got dtype {part.dtype}"
-                )
+                raise IndexError(f"tensors used as indices must be integer or bool, got dtype {part.dtype}")
         elif not (part is None or part is Ellipsis or isinstance(part, (slice, int, np.integer))):
             raise IndexError(
                 f"invalid index {part!r} of type {type(part).__name__}: use ints, slices, "

@@ -72,9 +72,7 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
     if not a_shape or not b_shape:
-        raise ValueError(
-            f"matmul needs operands of at least 1 dimension, got shapes {a_shape} and {b_shape}"
-        )
+        raise ValueError(f"matmul needs operands of at least 1 dimension, got shapes {a_shape} and {b_shape}")
     inner_a = a_shape[-1]
     inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
     batch_ok = True

@@ -135,9 +135,7 @@ def _extreme(op: type, x: Any, axis: Any, keepdims: bool) -> Tensor:
     if x._data.size == 0 and len(axes) == x._data.ndim:
         raise ValueError(f"{op.name}() of an empty tensor (shape {x.shape}) has no identity")
     if any(x._data.shape[a] == 0 for a in axes):
-        raise ValueError(
-            f"{op.name}() over a zero-size axis of a tensor of shape {x.shape} has no identity"
-        )
+        raise ValueError(f"{op.name}() over a zero-size axis of a tensor of shape {x.shape} has no identity")
     if x._data.dtype.kind != "f":
         # Integer and bool data never need a gradient (and keep their dtype, as PyTorch).
         return Tensor._make(np.asarray(getattr(x._data, op.name)(axis=axes, keepdims=bool(keepdims))), None)

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine import sum_to
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, cast, normalize_axis
+from ._common import as_tensor, cast, normalize_axes, normalize_axis
 
 
 class Reshape(Op):
@@ -52,9 +52,7 @@ def reshape(x: Any, *shape: Any) -> Tensor:
     known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
     size = x._data.size
     if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
-        raise ValueError(
-            f"cannot reshape a tensor of shape {x.shape} ({size} elements) into shape {shape}"
-        )
+        raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({size} elements) into shape {shape}")
     return Reshape.apply(x, shape)
 
 
@@ -84,9 +82,7 @@ def transpose(x: Any, *axes: Any) -> Tensor:
         axes = tuple(range(ndim - 1, -1, -1))
     else:
         if len(axes) != ndim:
-            raise ValueError(
-                f"transpose of a tensor of shape {x.shape} needs {ndim} axes, got {axes}"
-            )
+            raise ValueError(f"transpose of a tensor of shape {x.shape} needs {ndim} axes, got {axes}")
         axes = tuple(normalize_axis(a, ndim, x.shape) for a in axes)
         if sorted(axes) != list(range(ndim)):
             raise ValueError(f"axes {axes} are not a permutation of 0..{ndim - 1}")
@@ -107,6 +103,10 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
         new_shape = tuple(n for n in shape if n != 1)
     else:
         axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+        if not shape:  # as NumPy: a 0-d tensor takes axis 0 or -1, and nothing is removed
+            for a in axes:
+                normalize_axes(a, 0, shape)
+            return reshape(x, ())
         axes = {normalize_axis(a, x._data.ndim, shape) for a in axes}
         for a in axes:
             if shape[a] != 1:
@@ -230,9 +230,7 @@ class Stack(Op):
     @staticmethod
     def backward(ctx, grad):
         lead = (slice(None),) * ctx.axis
-        return tuple(
-            grad[lead + (i,)] if needed is not None else None for i, needed in enumerate(ctx.inputs)
-        )
+        return tuple(grad[lead + (i,)] if needed is not None else None for i, needed in enumerate(ctx.inputs))
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
