@@ -55,7 +55,7 @@ class Function:
     # _hooks: hooks and retain_grad() of the output tensor (tensor.Hooks), or None.
     # created: where anomaly mode saw the node created, or None.
     # out_index: where in `saved` forward put its own result (-1: nowhere).
-    __slots__ = ("inputs", "saved", "guards", "_hooks", "created", "out_index")
+    __slots__ = ("inputs", "saved", "guards", "_hooks", "created", "out_index", "__weakref__")
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"

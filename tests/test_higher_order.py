@@ -174,3 +174,88 @@ def test_create_graph_accumulates_differentiable_grads():
     assert x.grad.item() == pytest.approx(6.0 + 27.0)
     (h,) = al.grad(x.grad, x)
     assert h.item() == pytest.approx(2.0 + 18.0)
+
+
+# -- regressions: second derivatives through shared gradients, kinks and pow at b == 0 ----
+
+
+def test_create_graph_gives_each_leaf_its_own_grad_and_later_backwards_accumulate():
+    a = al.tensor([1.0, 2.0], requires_grad=True)
+    b = al.tensor([3.0, 4.0], requires_grad=True)
+    ((a + b) ** 2).sum().backward(create_graph=True)
+    assert a.grad is not b.grad and not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    (a * 1).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [9.0, 13.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [8.0, 12.0])  # untouched by a's backward
+
+
+@pytest.mark.parametrize(
+    "consumer",
+    [
+        lambda s: (s.log_softmax(axis=-1) * al.tensor([1.0, -2.0, 0.5], dtype=np.float64)).sum(),
+        lambda s: (s @ s.T).sum(),
+        lambda s: (2.5**s).sum(),
+    ],
+    ids=["log_softmax", "matmul", "scalar_pow"],
+)
+def test_second_order_sums_when_a_sum_of_leaves_feeds_an_op(consumer):
+    """x0 + x1 hands one gradient to both leaves. After backward(create_graph=True), a
+    backward of sum(leaf.grad * v) adds each leaf's own Hessian-vector product to its .grad
+    (checked against central differences of the gradient)."""
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))]
+    vectors = [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))]
+
+    def gradients(arrays):
+        leaves = [al.tensor(v, requires_grad=True) for v in arrays]
+        consumer(leaves[0] + leaves[1]).backward(create_graph=True)
+        return leaves, [leaf.grad for leaf in leaves]
+
+    leaves, grads = gradients(values)
+    first = [g.numpy().copy() for g in grads]
+    sum((g * al.tensor(v)).sum() for g, v in zip(grads, vectors)).backward()
+    eps = 1e-6
+    plus = gradients([x + eps * v for x, v in zip(values, vectors)])[1]
+    minus = gradients([x - eps * v for x, v in zip(values, vectors)])[1]
+    for leaf, g, p, m in zip(leaves, first, plus, minus):
+        hvp = (p.numpy() - m.numpy()) / (2 * eps)
+        np.testing.assert_allclose(leaf.grad.numpy(), g + hvp, rtol=1e-5, atol=1e-7)
+
+
+def test_clip_grad_norm_scales_each_gradient_once_after_create_graph():
+    import nn
+
+    a = al.tensor([3.0], dtype=np.float64, requires_grad=True)
+    b = al.tensor([4.0], dtype=np.float64, requires_grad=True)
+    (a + b).sum().backward(create_graph=True)  # both gradients are the same ones
+    nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
+    np.testing.assert_allclose([a.grad.item(), b.grad.item()], [0.5**0.5, 0.5**0.5], rtol=1e-6)
+
+
+def test_a_later_backward_leaves_the_callers_gradient_alone():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    seed = al.tensor([1.0, 1.0])
+    (x + 0).backward(seed)  # add hands the caller's gradient straight to x
+    (x + 0).backward(seed)
+    np.testing.assert_array_equal(seed.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [al.relu, al.abs, al.leaky_relu, lambda x: al.relu(x @ al.ones((3, 3)))])
+def test_gradients_through_kinks_stay_differentiable_under_create_graph(fn):
+    x = al.tensor([[-1.5, 0.5, 2.0]], requires_grad=True)
+    fn(x).sum().backward(create_graph=True)
+    assert x.grad.requires_grad  # as PyTorch: a function of x, with zero second derivative
+    (second,) = al.grad(x.grad.sum(), [x])
+    np.testing.assert_array_equal(second.numpy(), np.zeros((1, 3)))
+
+
+def test_mixed_second_derivative_of_pow_at_zero_exponent():
+    """d/db of d(a**b)/da = a**(b-1) (1 + b log a): at b = 0 it is 1/a."""
+    a = al.tensor([0.5, 2.0, 3.0], dtype=np.float64, requires_grad=True)
+    b = al.tensor([0.0, 0.0, 1.5], dtype=np.float64, requires_grad=True)
+    (grad_a,) = al.grad((a**b).sum(), [a], create_graph=True)
+    (mixed,) = al.grad(grad_a.sum(), [b])
+    av, bv = a.numpy(), b.numpy()
+    np.testing.assert_allclose(mixed.numpy(), av ** (bv - 1) * (1 + bv * np.log(av)))
+    np.testing.assert_allclose(grad_a.numpy(), bv * av ** (bv - 1))
