@@ -106,8 +106,7 @@ class Function:
         """Run `forward` on `args` and record the node when an input requires grad."""
         inputs = tuple(a if isinstance(a, Tensor) and a._requires_grad else None for a in args)
         ctx = cls.__new__(cls)
-        _start(ctx, inputs)
-        ctx.saved = ()
+        ctx.inputs, ctx.saved = inputs, ()  # forward may read needs_input_grad and save
         with grad_mode.no_grad():
             result = cls.forward(ctx, *args)
         if not isinstance(result, Tensor):
@@ -120,6 +119,7 @@ class Function:
             raise TypeError(
                 f"{cls.__name__}.forward returned dtype {result.dtype}; only floating outputs can require grad"
             )
+        _start(ctx, inputs)
         if ctx.saved:
             inplace.guard_function(ctx)
         if anomaly.active:
@@ -201,7 +201,7 @@ class Op(Function):
             grads = self.backward(self, grad)
             if grads.__class__ is not tuple:
                 grads = (grads,)
-            elif len(grads) != len(self.inputs):
+            if len(grads) != len(self.inputs):
                 raise RuntimeError(
                     f"backward of '{self.name}' returned {len(grads)} gradients for {len(self.inputs)} inputs"
                 )

