@@ -60,8 +60,8 @@ def _non_finite(array: Any) -> bool:
 def _input_note(node: Any) -> str:
     bad = [
         str(index)
-        for index, tensor in enumerate(node.inputs)
-        if tensor is not None and _non_finite(tensor._data)
+        for index, edge in enumerate(node.inputs)
+        if edge is not None and _non_finite(edge._data if isinstance(edge, Tensor) else edge.out)
     ]
     if bad:
         return f" (input {', '.join(bad)} already held NaN or inf)"

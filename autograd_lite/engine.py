@@ -76,26 +76,24 @@ def topological_order(roots: Iterable[Any]) -> list:
     counts: dict = {}
     stack = list(roots)
     while stack:
-        for tensor in stack.pop().inputs:
-            node = None if tensor is None else tensor.grad_fn
-            if node is None:
-                continue
-            if node in counts:
-                counts[node] += 1
+        for edge in stack.pop().inputs:
+            if edge is None or isinstance(edge, Tensor):
+                continue  # no gradient, or a leaf
+            if edge in counts:
+                counts[edge] += 1
             else:
-                counts[node] = 1
-                stack.append(node)
+                counts[edge] = 1
+                stack.append(edge)
     order = []
     ready = [node for node in roots if node not in counts]
     while ready:
         node = ready.pop()
         order.append(node)
-        for tensor in node.inputs:
-            child = None if tensor is None else tensor.grad_fn
-            if child is not None:
-                counts[child] -= 1
-                if counts[child] == 0:
-                    ready.append(child)
+        for edge in node.inputs:
+            if edge in counts:
+                counts[edge] -= 1
+                if counts[edge] == 0:
+                    ready.append(edge)
     return order
 
 
@@ -106,7 +104,7 @@ class _Pass:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         self.capture = capture
-        self.pending: dict = {}  # node or leaf -> the gradient arrived so far
+        self.pending: dict = {}  # node or leaf Tensor -> the gradient arrived so far
         # Leaves whose pending gradient is an array this pass alone refers to: further
         # gradients are added into it in place, and it becomes .grad without a copy.
         self.owned: set = set()
@@ -115,35 +113,34 @@ class _Pass:
         # Whether any node needs more than its rule: capture, anomaly checks, observers.
         self.extras = capture is not None or anomaly.active or bool(backward_observers)
 
-    def deliver(
-        self, tensor: Tensor, grad: Any, source: Any, incoming: Any, grads: tuple, saved: Any
-    ) -> None:
-        """Add `grad`, which the rule of node `source` returned (its incoming gradient, all it
-        returned and what it saved are `incoming`, `grads`, `saved`), to what `tensor` has
-        received, its shape and dtype made to fit first."""
-        data = tensor._data
+    def deliver(self, edge: Any, grad: Any, source: Any, incoming: Any, grads: tuple, saved: Any) -> None:
+        """Add `grad`, which the rule of node `source` returned for the input `edge` (a node
+        or a leaf; the rule's incoming gradient, all it returned and what it saved are
+        `incoming`, `grads`, `saved`), to what `edge` has received, its shape and dtype made
+        to fit the input's first."""
+        leaf = isinstance(edge, Tensor)
+        data = edge._data if leaf else edge.out
         fitted = False
         if grad.shape != data.shape:
             grad, fitted = _fit_shape(grad, data.shape, source), True
         if grad.dtype != data.dtype:
             grad, fitted = grad.astype(data.dtype), True
         pending = self.pending
-        node = tensor.grad_fn
-        if node is not None:  # gradients meeting at a node are summed into a new array
-            pending[node] = pending[node] + grad if node in pending else grad
-        elif tensor not in pending:
-            pending[tensor] = grad
+        if not leaf:  # gradients meeting at a node are summed into a new array
+            pending[edge] = pending[edge] + grad if edge in pending else grad
+        elif edge not in pending:
+            pending[edge] = grad
             # A leaf keeps an array nothing else refers to as its .grad, without a copy.
             if not self.create_graph and (
                 grad.base is None if fitted else _exclusive(grad, incoming, grads, saved)
             ):
-                self.owned.add(tensor)
-        elif tensor in self.owned:
-            pending[tensor] += grad
+                self.owned.add(edge)
+        elif edge in self.owned:
+            pending[edge] += grad
         else:
-            pending[tensor] = pending[tensor] + grad
+            pending[edge] = pending[edge] + grad
             if not self.create_graph:
-                self.owned.add(tensor)
+                self.owned.add(edge)
 
     def run_nodes(self, order: list) -> None:
         """Run each node's rule on its output's gradient and deliver the results to its inputs.
@@ -167,9 +164,9 @@ class _Pass:
             if not retain_graph:
                 node.saved = None if saved else inplace.RAN
                 node.guards = None  # the last node to let go of an array makes it writable
-            for tensor, input_grad in zip(node.inputs, grads):
-                if tensor is not None and input_grad is not None:
-                    deliver(tensor, input_grad, node, grad, grads, saved)
+            for edge, input_grad in zip(node.inputs, grads):
+                if edge is not None and input_grad is not None:
+                    deliver(edge, input_grad, node, grad, grads, saved)
 
     def before_rule(self, node: Any, grad: Any) -> Any:
         """Hooks and retain_grad() of the node's output, and capture for `grad`."""
@@ -261,7 +258,8 @@ def run_backward(
     """
     backward = _Pass(retain_graph, create_graph, capture)
     for tensor, grad in zip(roots, root_grads):
-        backward.deliver(tensor, grad, None, grad, (grad,), ())  # the caller's: never owned
+        edge = tensor if tensor.grad_fn is None else tensor.grad_fn
+        backward.deliver(edge, grad, None, grad, (grad,), ())  # the caller's: never owned
     order = topological_order(t.grad_fn for t in roots if t.grad_fn is not None)
     previous = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph

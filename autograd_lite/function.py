@@ -1,9 +1,12 @@
 """Graph nodes. `Function` is what users subclass (as `torch.autograd.Function`); `Op` is
 its array-level form, which every built-in operation uses.
 
-A node is the `grad_fn` of the tensor its forward produced. It holds its input tensors
-(`inputs`, None where no gradient is needed) and what its forward saved; it never refers
-to its own output, so graphs are freed by reference counting alone.
+A node is the `grad_fn` of the tensor its forward produced. Its `inputs` are the graph's
+edges, one per forward argument: the node that produced the argument, the argument itself
+if it is a leaf, or None where no gradient is needed (`input_tensors(node)` gives them as
+Tensors). A node holds its output's array (`out`) and what its forward saved, but no
+Tensor it did not take as a leaf: intermediate Tensors live only as long as the user
+keeps them, and graphs are freed by reference counting alone.
 """
 
 from __future__ import annotations
@@ -49,13 +52,25 @@ class Function:
     and returns one gradient (or None) per argument of `forward`.
     """
 
-    # inputs: one entry per forward argument, the input Tensor or None (no gradient needed).
+    # inputs: one edge per forward argument: the node that produced it, the leaf Tensor
+    # itself, or None (no gradient needed).
+    # out: the output's array (its shape and dtype are the gradient's; create_graph reads it).
     # saved: what forward saved; None once a backward freed it (inplace.RAN if it was empty).
     # guards: what protects the saved values from in-place changes (inplace.py), or None.
     # _hooks: hooks and retain_grad() of the output tensor (tensor.Hooks), or None.
     # created: where anomaly mode saw the node created, or None.
     # out_index: where in `saved` forward put its own result (-1: nowhere).
-    __slots__ = ("inputs", "saved", "guards", "_hooks", "created", "out_index", "__weakref__")
+    __slots__ = (
+        "inputs",
+        "out",
+        "saved",
+        "guards",
+        "_hooks",
+        "created",
+        "out_index",
+        "output_name",
+        "__weakref__",
+    )
 
     #: short op name shown as `grad_fn.name` and by `draw_graph`.
     name: str = "function"
@@ -104,7 +119,7 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run `forward` on `args` and record the node when an input requires grad."""
-        inputs = tuple(a if isinstance(a, Tensor) and a._requires_grad else None for a in args)
+        inputs = tuple(_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in args)
         ctx = cls.__new__(cls)
         ctx.inputs, ctx.saved = inputs, ()  # forward may read needs_input_grad and save
         with grad_mode.no_grad():
@@ -119,7 +134,8 @@ class Function:
             raise TypeError(
                 f"{cls.__name__}.forward returned dtype {result.dtype}; only floating outputs can require grad"
             )
-        _start(ctx, inputs)
+        _start(ctx, inputs, result._data)
+        _note_used(args)
         if ctx.saved:
             inplace.guard_function(ctx)
         if anomaly.active:
@@ -176,17 +192,20 @@ class Op(Function):
         result = cls.forward(ctx, a._data if a_tensor else a, b._data if b_tensor else b)
         # NumPy returns scalars for 0-d results; a Tensor always holds an ndarray.
         out = result if result.__class__ is np.ndarray else np.asarray(result)
-        a_input = a if a_tensor and a._requires_grad else None
-        b_input = b if b_tensor and b._requires_grad else None
-        if (a_input is None and b_input is None) or not _grad_state.enabled:
+        a_needs = a_tensor and a._requires_grad
+        b_needs = b_tensor and b._requires_grad
+        if not (a_needs or b_needs) or not _grad_state.enabled:
             return Tensor._make(out, None)
-        ctx.inputs = (a_input, b_input)
+        a_node = a.grad_fn if a_needs else None
+        b_node = b.grad_fn if b_needs else None
+        ctx.inputs = (a_node or (a if a_needs else None), b_node or (b if b_needs else None))
+        ctx.out = out
         ctx.guards = ctx._hooks = ctx.created = None
         ctx.out_index = -1
-        if a_input is not None and a_input.grad_fn is not None:
-            a_input._used = True
-        if b_input is not None and b_input.grad_fn is not None:
-            b_input._used = True
+        if a_node is not None:
+            a._used = True
+        if b_node is not None:
+            b._used = True
         if ctx.saved or out.base is not None:
             _after_saving(ctx, args, result, out)
         if anomaly.active:
@@ -222,7 +241,6 @@ class Op(Function):
         )
 
     def _saved_as_tensors(self, saved: tuple) -> tuple:
-        tensors = {id(t._data): t for t in self.inputs if t is not None}
         converted = []
         for position, value in enumerate(saved):
             if position == self.out_index:
@@ -230,9 +248,21 @@ class Op(Function):
                 # a new tensor on the same array and node stands for it.
                 value = Tensor._make(value, self)
             elif value.__class__ is np.ndarray:
-                value = tensors.get(id(value), value)  # an input's tensor, or a constant
+                value = self._input_of(value)
             converted.append(value)
         return tuple(converted)
+
+    def _input_of(self, array: np.ndarray) -> Any:
+        """The graph's tensor for a saved array that is an input's, or the array (a constant)."""
+        for edge in self.inputs:
+            if edge is None:
+                continue
+            if isinstance(edge, Tensor):
+                if edge._data is array:
+                    return edge
+            elif edge.out is array:
+                return Tensor._make(array, edge)
+        return array
 
 
 def _apply_any(cls: type, args: tuple, options: dict) -> Tensor:
@@ -255,8 +285,9 @@ def _apply_any(cls: type, args: tuple, options: dict) -> Tensor:
         return Tensor._make(out, None)
     inputs = []
     for arg in args:
-        inputs.append(arg if isinstance(arg, Tensor) and arg._requires_grad else None)
-    _start(ctx, tuple(inputs))
+        inputs.append(_edge(arg) if isinstance(arg, Tensor) and arg._requires_grad else None)
+    _start(ctx, tuple(inputs), out)
+    _note_used(args)
     if ctx.saved or out.base is not None:
         _after_saving(ctx, args, result, out)
     if anomaly.active:
@@ -273,7 +304,11 @@ def _apply_one(cls: type, x: Tensor) -> Tensor:
     out = result if result.__class__ is np.ndarray else np.asarray(result)
     if not (x._requires_grad and _grad_state.enabled):
         return Tensor._make(out, None)
-    _start(ctx, (x,))
+    if x.grad_fn is None:
+        _start(ctx, (x,), out)
+    else:
+        _start(ctx, (x.grad_fn,), out)
+        x._used = True
     if ctx.saved or out.base is not None:
         _after_saving(ctx, (x,), result, out)
     if anomaly.active:
@@ -281,14 +316,48 @@ def _apply_one(cls: type, x: Tensor) -> Tensor:
     return Tensor._make(out, ctx)
 
 
-def _start(ctx: Function, inputs: tuple) -> None:
-    """Make `ctx` a graph node with these inputs."""
+def _start(ctx: Function, inputs: tuple, out: np.ndarray) -> None:
+    """Make `ctx` the graph node of the array `out`, with these edges as inputs."""
     ctx.inputs = inputs
+    ctx.out = out
     ctx.guards = ctx._hooks = ctx.created = None
     ctx.out_index = -1
-    for tensor in inputs:
-        if tensor is not None and tensor.grad_fn is not None:
-            tensor._used = True
+
+
+def _edge(tensor: Tensor) -> Any:
+    """The graph edge to a tensor that requires grad: its node, or the leaf itself."""
+    return tensor if tensor.grad_fn is None else tensor.grad_fn
+
+
+def _note_used(args: tuple) -> None:
+    # A non-leaf an op has taken as an input cannot be changed in place with grad mode on
+    # any more: the op may have saved its values (see ops/in_place.py).
+    for arg in args:
+        if isinstance(arg, Tensor) and arg.grad_fn is not None:
+            arg._used = True
+
+
+def input_tensors(node: Function) -> tuple:
+    """`node`'s inputs as Tensors (None where no gradient is needed): leaves as they are,
+    and for an input an op produced, a Tensor on that op's output array and node (the
+    user's own Tensor object is not kept by the graph)."""
+    return tuple(
+        edge if edge is None or isinstance(edge, Tensor) else output_of(edge) for edge in node.inputs
+    )
+
+
+def output_of(node: Function) -> Tensor:
+    """A Tensor standing for `node`'s output: its array, its node, and the name the output
+    was given (the graph keeps no Tensor objects of its own).
+
+    >>> import autograd_lite as al
+    >>> y = al.ones(2, requires_grad=True) * 3
+    >>> output_of(y.grad_fn).tolist()
+    [3.0, 3.0]
+    """
+    tensor = Tensor._make(node.out, node)
+    tensor.name = getattr(node, "output_name", None)
+    return tensor
 
 
 def _after_saving(ctx: Op, args: tuple, result: Any, out: np.ndarray) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .engine import topological_order
+from .function import input_tensors
 from .tensor import Tensor
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
@@ -151,7 +152,7 @@ class CollectedGraph:
         # dict.fromkeys: one root node per graph node, however many roots share it.
         order = topological_order(dict.fromkeys(self.outputs))
         for node in order:
-            for tensor in node.inputs:
+            for tensor in input_tensors(node):
                 if tensor is not None:
                     self._count_use(tensor, leaves)
         for node in order:
@@ -234,24 +235,30 @@ def _module_targets(collapse: Any, module_calls: Any) -> dict:
 def _internals(output_node: Any, inputs: tuple) -> tuple[set, dict, list]:
     """The nodes between a call's inputs and its output's node, the leaves they read,
     and the inputs actually crossed (the walk stops at the call's input tensors)."""
-    stop = {id(t) for t in inputs}
+    stop = {_key(t): t for t in inputs}
     nodes = {output_node}
     leaves: dict = {}
     crossed: dict = {}
     stack = [output_node]
     while stack:
         node = stack.pop()
-        for tensor in node.inputs:
+        for tensor in input_tensors(node):
             if tensor is None:
                 continue
-            if id(tensor) in stop:
-                crossed[id(tensor)] = tensor
+            key = _key(tensor)
+            if key in stop:
+                crossed[key] = stop[key]
             elif tensor.grad_fn is None:
                 leaves[id(tensor)] = tensor
             elif tensor.grad_fn not in nodes:
                 nodes.add(tensor.grad_fn)
                 stack.append(tensor.grad_fn)
     return nodes, leaves, list(crossed.values())
+
+
+def _key(tensor: Tensor) -> Any:
+    """What identifies a tensor in the graph: a leaf itself, any other by its node."""
+    return id(tensor) if tensor.grad_fn is None else tensor.grad_fn
 
 
 def _calls_by_node(module_calls: Any, targets: dict) -> dict:
@@ -520,7 +527,7 @@ def _heights(nodes: list) -> dict:
     heights: dict = {}
     for node in reversed(nodes):
         height = heights.setdefault(node, 0) + 1
-        for tensor in node.inputs:
+        for tensor in input_tensors(node):
             if tensor is None or tensor.grad_fn is None:
                 continue
             if heights.get(tensor.grad_fn, -1) < height:
@@ -606,7 +613,7 @@ class _Drawer:
         tooltip = f"{node.name} ({type(node).__name__})"
         self.lines.append(_node_line(op_id, _node_style("operation"), tooltip, _quote(node.name)))
         self._tensor(self.graph.outputs[node])  # emits the producer edge
-        for tensor in node.inputs:
+        for tensor in input_tensors(node):
             if tensor is not None:
                 # One edge per use: `x * x` shows two arrows, as its gradient has two terms.
                 self.lines.append(f"\t{self._tensor_for_use(tensor, node)} -> {op_id}\n")
@@ -634,7 +641,7 @@ class _Drawer:
             if node in self.owner:
                 continue
             height = self.heights[node]
-            for tensor in node.inputs:
+            for tensor in input_tensors(node):
                 if tensor is not None:
                     key = id(tensor) if tensor.grad_fn is None else tensor.grad_fn
                     levels.setdefault(key, []).append(height)

@@ -67,7 +67,7 @@ class Tensor:
         "_requires_grad",
         "grad_fn",
         "_grad",
-        "name",
+        "_name",
         "_hooks",
         "_version",
         "_used",
@@ -99,7 +99,7 @@ class Tensor:
         tensor._requires_grad = grad_fn is not None
         tensor.grad_fn = grad_fn
         tensor._grad = None
-        tensor.name = None
+        tensor._name = None
         tensor._hooks = None
         tensor._version = 0
         tensor._used = False
@@ -157,6 +157,18 @@ class Tensor:
             inplace.sync_view(self._data)
 
     # -- autodiff attributes ----------------------------------------------------------
+
+    @property
+    def name(self) -> str | None:
+        """An optional label, shown by `draw_graph` and `explain_backward`."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._name = value
+        if self.grad_fn is not None:
+            # The graph keeps nodes, not Tensor objects: the node remembers its output's name.
+            self.grad_fn.output_name = value
 
     @property
     def requires_grad(self) -> bool:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import engine
 from .autograd import grad as functional_grad
+from .function import input_tensors
 from .graph import CollectedGraph, display_name, format_norm, format_shape, format_values, l2_norm
 from .tensor import Tensor
 
@@ -66,7 +67,7 @@ class GradNormRecord:
         if threading.get_ident() != self._thread:
             return  # another thread's backward
         self._nodes[node] = l2_norm(_array(grad))
-        for tensor, input_grad in zip(node.inputs, input_grads):
+        for tensor, input_grad in zip(input_tensors(node), input_grads):
             if tensor is None or input_grad is None or tensor.grad_fn is not None:
                 continue
             array, _ = _arrived(input_grad, tensor)
@@ -128,7 +129,7 @@ def _leaf_names(graph: CollectedGraph) -> dict:
     names: dict = {}
     unnamed = 0
     for node in graph.nodes:
-        for tensor in node.inputs:
+        for tensor in input_tensors(node):
             if tensor is None or tensor.grad_fn is not None or id(tensor) in names:
                 continue
             name = display_name(tensor)
@@ -176,14 +177,14 @@ class _Narrator:
         self.step += 1
         number = self.index.get(node)
         out = self.names.get(node, "?")
-        arguments = ", ".join(self.label(t) for t in node.inputs if t is not None)
+        arguments = ", ".join(self.label(t) for t in input_tensors(node) if t is not None)
         heading = f"{node.name} #{number}" if number is not None else node.name
         self.emit(f"step {self.step}: {heading}   {out} = {node.name}({arguments})")
         uses = self.graph.uses.get(node, 0)
         note = f"  (sum of the {uses} gradients sent to it)" if uses > 1 else ""
         self.emit(f"  gradient at {out}: {self.describe(_array(grad))}{note}")
-        several = sum(t is not None for t in node.inputs) > 1
-        for position, (tensor, input_grad) in enumerate(zip(node.inputs, input_grads)):
+        several = sum(t is not None for t in input_tensors(node)) > 1
+        for position, (tensor, input_grad) in enumerate(zip(input_tensors(node), input_grads)):
             if tensor is None:
                 continue
             if input_grad is None:
@@ -270,7 +271,7 @@ def _leaves_of(graph: CollectedGraph, tensor: Tensor) -> list:
     """The leaves whose gradients the pass from `tensor` computes, each once."""
     if tensor.grad_fn is None:
         return [tensor]
-    leaves = [t for node in graph.nodes for t in node.inputs if t is not None and t.grad_fn is None]
+    leaves = [t for node in graph.nodes for t in input_tensors(node) if t is not None and t.grad_fn is None]
     return list({id(t): t for t in leaves}.values())
 
 

@@ -9,6 +9,7 @@ import weakref
 from typing import Any, Iterator, NamedTuple
 
 from autograd_lite import Tensor
+from autograd_lite.function import output_of
 
 from .hooks import RemovableHandle, register_module_forward_hook
 
@@ -31,6 +32,22 @@ def _graph_outputs(output: Any) -> list:
             if not any(tensor.grad_fn is other.grad_fn for other in found):
                 found.append(tensor)
     return found
+
+
+def _graph_ref(tensor: Tensor) -> tuple:
+    """Weak references to `tensor` and to the node that produced it (None for a leaf): the
+    node lives as long as the graph, whatever becomes of the Tensor object."""
+    return weakref.ref(tensor), None if tensor.grad_fn is None else weakref.ref(tensor.grad_fn)
+
+
+def _tensor_of(refs: tuple) -> Tensor | None:
+    """The tensor itself while it lives, else a Tensor standing for its node's output."""
+    tensor_ref, node_ref = refs
+    tensor = tensor_ref()
+    if tensor is not None or node_ref is None:
+        return tensor
+    node = node_ref()
+    return None if node is None else output_of(node)
 
 
 class ModuleCallRecord:
@@ -69,25 +86,25 @@ class ModuleCallRecord:
         outputs = _graph_outputs(output)
         if not outputs:
             return
-        inputs = tuple(weakref.ref(a) for a in args if isinstance(a, Tensor) and a.requires_grad)
+        inputs = tuple(_graph_ref(a) for a in args if isinstance(a, Tensor) and a.requires_grad)
         module_ref = weakref.ref(module)
         for tensor in outputs:
-            self._entries.append((module_ref, weakref.ref(tensor), inputs))
+            self._entries.append((module_ref, _graph_ref(tensor), inputs))
         if len(self._entries) >= self._prune_at:
             self._prune()
 
     def _prune(self) -> None:
         # Calls whose output is gone can never be drawn: drop them, so that recording a
         # long loop keeps only what is still alive.
-        self._entries = [entry for entry in self._entries if entry[1]() is not None]
+        self._entries = [entry for entry in self._entries if _tensor_of(entry[1]) is not None]
         self._prune_at = max(64, 2 * len(self._entries))
 
     def __iter__(self) -> Iterator[ModuleCall]:
         for module_ref, output_ref, input_refs in list(self._entries):
-            module, output = module_ref(), output_ref()
+            module, output = module_ref(), _tensor_of(output_ref)
             if module is None or output is None:
                 continue
-            inputs = tuple(t for t in (ref() for ref in input_refs) if t is not None)
+            inputs = tuple(t for t in (_tensor_of(refs) for refs in input_refs) if t is not None)
             yield ModuleCall(module, inputs, output)
 
     def __len__(self) -> int:

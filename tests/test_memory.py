@@ -74,21 +74,19 @@ def _params():
 
 
 def _graph_contents(root, keep=()):
-    """Weak references to every tensor and array the graph of `root` holds (but `keep`'s)."""
+    """Weak references to every node and array the graph of `root` holds (but `keep`'s)."""
     kept = {id(t._data) for t in keep}
-    tensors, arrays = [], []
+    nodes, arrays = [], []
     for node in engine.topological_order([root.grad_fn]):
-        for tensor in node.inputs:
-            if tensor is not None and tensor.grad_fn is not None:
-                tensors.append(weakref.ref(tensor))
-                arrays.append(weakref.ref(tensor._data))
+        nodes.append(weakref.ref(node))
+        arrays.append(weakref.ref(node.out))
         saved = node.saved if node.saved is not None else ()
         for value in saved:
             if isinstance(value, al.Tensor):
                 value = value._data
             if isinstance(value, np.ndarray) and id(value) not in kept:
                 arrays.append(weakref.ref(value))
-    return tensors, arrays
+    return nodes, arrays
 
 
 def _alive(refs):
@@ -104,9 +102,9 @@ def test_graph_is_freed_once_the_user_drops_it(no_gc, build, mode):
             loss = build(params)
     else:
         loss = build(params)
-    tensors, arrays = _graph_contents(loss, keep=params)
-    private = [ref for ref in arrays if not any(ref() is t()._data for t in tensors)]
-    assert len(tensors) > 5 and private
+    nodes, arrays = _graph_contents(loss, keep=params)
+    private = [ref for ref in arrays if not any(ref() is node().out for node in nodes)]
+    assert len(nodes) > 5 and private
     if mode == "backward":
         loss.backward()
         # Arrays only the nodes held (masks, shares, saved copies) go with the backward.
@@ -116,7 +114,7 @@ def test_graph_is_freed_once_the_user_drops_it(no_gc, build, mode):
     root = weakref.ref(loss)
     del loss
     assert root() is None
-    assert not _alive(tensors)
+    assert not _alive(nodes)
     assert not _alive(arrays)
     for p in params:
         assert p.numpy().flags.writeable  # every guard let go
@@ -158,11 +156,11 @@ def test_a_failed_backward_leaves_no_cycle(no_gc):
 
     x = al.randn(3, requires_grad=True)
     loss = (WrongShape.apply(x.exp()) * 2).sum()
-    tensors, arrays = _graph_contents(loss)
+    nodes, arrays = _graph_contents(loss)
     with pytest.raises(RuntimeError):
         loss.backward()
     del loss
-    assert not _alive(tensors) and not _alive(arrays)
+    assert not _alive(nodes) and not _alive(arrays)
 
 
 def test_training_loop_memory_is_flat_over_1000_steps():

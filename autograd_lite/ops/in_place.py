@@ -17,9 +17,10 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import grad_mode, inplace
+from ..function import input_tensors
 from ..tensor import Tensor, as_tensor
 from .arithmetic import add, div, mul, sub
-from .cast import cast
+from .cast import cast, clone
 from .elementwise import where
 from .indexing import index_put
 from .shape import broadcast_to
@@ -88,9 +89,10 @@ def _record(tensor: Tensor, compute: Callable[[Tensor], Tensor], what: str) -> T
     _check_fits(tensor, result._data, what)
     node = result.grad_fn
     if node is not None and any(value is old_array for value in node.saved):
-        # The new node saved the old values (mul, div): it gets a copy of its own.
-        old._data = old_array.copy()
-        node.saved = tuple(old._data if value is old_array else value for value in node.saved)
+        # The new node saved the old values (mul, div), which are about to be overwritten:
+        # it is computed again from a recorded copy of them.
+        result = compute(clone(old))
+        node = result.grad_fn
     _protect_pending(tensor, f"was changed in place by {what}")
     np.copyto(old_array, result._data, casting="same_kind")
     tensor.grad_fn = node
@@ -111,10 +113,11 @@ def _protect_pending(tensor: Tensor, what: str) -> None:
         node = current.grad_fn
         if node is None or node.saved is None or node.saved is inplace.RAN:
             continue
-        if current._used or any(value is current._data for value in node.saved):
+        # A tensor found through the views is a stand-in: whether an op used it is unknown.
+        if current._used or current is not tensor or any(value is current._data for value in node.saved):
             inplace.retire_node(node, f"{inplace.describe(tensor)} {what}")
         if current._data.base is not None:
-            stack.extend(t for t in node.inputs if t is not None and _views(current._data, t._data))
+            stack.extend(t for t in input_tensors(node) if t is not None and _views(current._data, t._data))
 
 
 def _views(array: np.ndarray, other: np.ndarray) -> bool:
