@@ -40,6 +40,7 @@ KNOWN_TO_FAIL: dict[str, str] = {
     "cat_stack_split": "needs torch.cat",
     "cross_entropy_classifier": "needs torch.float32 (dtype names)",
     "custom_function": "needs torch.autograd.Function",
+    "dataloader_optimizers": "needs torch.from_numpy",
     "dtypes": "needs torch.float32 (dtype names)",
     "eval_inference": "needs torch.float32 (dtype names)",
     "factories": "needs torch.int64 (dtype names)",
