@@ -105,59 +105,76 @@ class Softplus(Module):
 
 
 class GELU(Module):
-    """GELU, tanh approximation (equal to PyTorch's nn.GELU(approximate="tanh")).
+    """GELU, x * Phi(x): PyTorch's exact erf form by default, `approximate="tanh"` for the
+    tanh approximation.
 
     >>> import autograd_lite as al, nn
     >>> nn.GELU()(al.tensor([0.0, 10.0])).tolist()
     [0.0, 10.0]
     """
 
-    def __init__(self, approximate: str = "tanh") -> None:
+    def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate != "tanh":
-            raise ValueError(f"only approximate='tanh' is available, got approximate={approximate!r}")
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"approximate must be 'none' or 'tanh', got approximate={approximate!r}")
         self.approximate = approximate
 
     def forward(self, x: Any) -> Tensor:
-        return F.gelu(x, self.approximate)
+        return F.gelu(x, approximate=self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
 
 
-class Softmax(Module):
-    """Softmax along `axis` (PyTorch's `dim`).
+class SiLU(Module):
+    """x * sigmoid(x) (swish); `inplace` is accepted for PyTorch's signature and ignored.
 
     >>> import autograd_lite as al, nn
-    >>> nn.Softmax(axis=1)(al.zeros((1, 4))).tolist()
+    >>> nn.SiLU()(al.tensor([0.0, 1e4])).tolist()
+    [0.0, 10000.0]
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x: Any) -> Tensor:
+        return F.silu(x)
+
+
+class Softmax(Module):
+    """Softmax along `dim` (`axis=` is an alias; None, PyTorch's default, means -1 here).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.Softmax(dim=1)(al.zeros((1, 4))).tolist()
     [[0.25, 0.25, 0.25, 0.25]]
     """
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
-        self.axis = axis
+        self.dim = F._dim(dim, axis, None, "Softmax")
 
     def forward(self, x: Any) -> Tensor:
-        return F.softmax(x, self.axis)
+        return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.dim}"
 
 
 class LogSoftmax(Module):
-    """log(softmax(x)) along `axis`, computed stably.
+    """log(softmax(x)) along `dim` (`axis=` is an alias; None means -1), computed stably.
 
     >>> import autograd_lite as al, nn
-    >>> nn.LogSoftmax()(al.tensor([[0.0, 1e4]])).tolist()
+    >>> nn.LogSoftmax(dim=1)(al.tensor([[0.0, 1e4]])).tolist()
     [[-10000.0, 0.0]]
     """
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
-        self.axis = axis
+        self.dim = F._dim(dim, axis, None, "LogSoftmax")
 
     def forward(self, x: Any) -> Tensor:
-        return F.log_softmax(x, self.axis)
+        return F.log_softmax(x, self.dim)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.dim}"

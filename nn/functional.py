@@ -10,6 +10,8 @@ are array-level `Op`s defined below, written so that `create_graph=True` works.
 
 from __future__ import annotations
 
+import inspect
+import math
 from typing import Any
 
 import numpy as np
@@ -22,18 +24,17 @@ from autograd_lite import (
     elu,
     leaky_relu,
     linear,
-    log_softmax,
     relu,
     sigmoid,
-    softmax,
     tanh,
 )
 from autograd_lite.function import Op
 from autograd_lite.random import generator
 
 __all__ = [
-    "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "softmax", "log_softmax",
-    "linear", "dropout", "batch_norm", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
+    "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "silu", "softmax", "log_softmax",
+    "linear", "dropout", "batch_norm", "normalize", "cosine_similarity",
+    "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "kl_div", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
 ]  # fmt: skip
 
@@ -72,16 +73,100 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return al.where(scaled.numpy() > threshold, x, al.softplus(scaled) / beta)
 
 
-def gelu(x: Any, approximate: str = "tanh") -> Tensor:
-    """GELU with the tanh approximation (PyTorch's `approximate="tanh"`).
+def _dim(dim: Any, axis: Any, default: Any, function: str) -> Any:
+    """PyTorch's `dim`, or NumPy's `axis` as its alias (giving both is a TypeError)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{function}() got both dim={dim!r} and axis={axis!r}; axis is an alias of dim")
+        return axis
+    return default if dim is None else dim
+
+
+def softmax(
+    input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *, axis: Any = None
+) -> Tensor:
+    """exp(x) / sum(exp(x)) along `dim` (default -1; `axis=` is an alias), optionally
+    computed in `dtype`.
 
     >>> import autograd_lite as al, nn.functional as F
-    >>> F.gelu(al.tensor([0.0])).item()
-    0.0
+    >>> F.softmax(al.zeros((1, 2)), dim=1).tolist()
+    [[0.5, 0.5]]
     """
-    if approximate != "tanh":
-        raise ValueError(f"only approximate='tanh' is available, got approximate={approximate!r}")
-    return al.gelu(x)
+    dim = _dim(dim, axis, -1, "softmax")
+    input = as_tensor(input)
+    return al.softmax(input if dtype is None else input.astype(dtype), dim)
+
+
+def log_softmax(
+    input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *, axis: Any = None
+) -> Tensor:
+    """log(softmax(x)) along `dim` (default -1; `axis=` is an alias), computed stably.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.log_softmax(al.tensor([[0.0, 1e4]]), dim=1).tolist()
+    [[-10000.0, 0.0]]
+    """
+    dim = _dim(dim, axis, -1, "log_softmax")
+    input = as_tensor(input)
+    return al.log_softmax(input if dtype is None else input.astype(dtype), dim)
+
+
+def silu(input: Any, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish); `inplace` is accepted and ignored.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.silu(al.tensor([0.0, 1e4])).tolist()
+    [0.0, 10000.0]
+    """
+    input = as_tensor(input)
+    return input * sigmoid(input)
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+# math.erf is exact to float64 rounding; NumPy has no erf of its own.
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+class NormalCdf(Op):
+    """Phi(x) = (1 + erf(x / sqrt(2))) / 2;  d/dx = grad * exp(-x**2 / 2) / sqrt(2 pi)"""
+
+    __slots__ = ()
+    name = "normal_cdf"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (0.5 * (1.0 + _erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (np.exp(-0.5 * (x * x)) * _INV_SQRT_2PI)
+
+
+# The library's own gelu takes `approximate` (and has an exact erf form) in newer versions.
+_CORE_GELU_HAS_APPROXIMATE = "approximate" in inspect.signature(al.gelu).parameters
+
+
+def gelu(input: Any, approximate: str = "none") -> Tensor:
+    """GELU, x * Phi(x) with Phi the standard normal CDF (PyTorch's exact erf form, the
+    default), or its tanh approximation with `approximate="tanh"`.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> round(F.gelu(al.tensor([1.0])).item(), 6), round(F.gelu(al.tensor([1.0]), approximate="tanh").item(), 6)
+    (0.841345, 0.841192)
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"approximate must be 'none' or 'tanh', got approximate={approximate!r}")
+    if _CORE_GELU_HAS_APPROXIMATE:
+        return al.gelu(input, approximate=approximate)
+    input = as_tensor(input)
+    if approximate == "tanh":
+        return al.gelu(input)
+    if input.dtype.kind != "f":
+        input = input.astype(al.get_default_dtype())
+    return input * NormalCdf.apply(input)
 
 
 # -- dropout and normalisation -------------------------------------------------
@@ -185,6 +270,76 @@ def batch_norm(
     return out
 
 
+# -- norms and similarity ------------------------------------------------------------
+
+
+def _amax(x: Tensor, dim: int) -> Tensor:
+    # Ties share the gradient equally, as PyTorch's vector_norm of order inf.
+    if hasattr(x, "amax"):
+        return x.amax(dim, keepdim=True)
+    return x.max(axis=dim, keepdims=True)
+
+
+def _clamped_norm(x: Tensor, p: float, dim: int, eps: float) -> Tensor:
+    """max(||x||_p along dim, eps), kept dims. The clamp is taken on the p-th power sum
+    before its root, so that a zero vector gets gradient 0 (not 0 * inf) as in PyTorch."""
+    if p == math.inf:
+        return al.maximum(_amax(x.abs(), dim), eps)
+    if p == 2.0:
+        return al.maximum((x * x).sum(axis=dim, keepdims=True), eps * eps).sqrt()
+    if p == 1.0:
+        return al.maximum(x.abs().sum(axis=dim, keepdims=True), eps)
+    return al.maximum((x.abs() ** p).sum(axis=dim, keepdims=True), eps**p) ** (1.0 / p)
+
+
+def _check_dim(function: str, dim: Any, ndim: int) -> int:
+    if (
+        isinstance(dim, bool)
+        or not isinstance(dim, (int, np.integer))
+        or not -max(ndim, 1) <= dim < max(ndim, 1)
+    ):
+        raise IndexError(f"{function}: dim {dim!r} is out of range for a tensor of {ndim} dimensions")
+    return int(dim)
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """x / max(||x||_p, eps) along `dim` (PyTorch's F.normalize; p may be math.inf).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.normalize(al.tensor([[3.0, 4.0]], dtype="float64")).tolist()
+    [[0.6, 0.8]]
+    """
+    if out is not None:
+        raise TypeError("normalize: out= is not supported; use the returned tensor")
+    p = float(p)
+    if not p > 0:
+        raise ValueError(f"normalize: p must be positive, got {p}")
+    input = _float_input(input)
+    dim = _check_dim("normalize", dim, input.ndim)
+    return input / _clamped_norm(input, p, dim, eps)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between x1 and x2 along `dim` (they broadcast), each norm clamped
+    at `eps`: sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)), as PyTorch.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.cosine_similarity(al.tensor([[1.0, 0.0]]), al.tensor([[1.0, 1.0]])).tolist()
+    [0.7071067690849304]
+    """
+    x1, x2 = _float_input(x1), _float_input(x2)
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(f"cosine_similarity: shapes {x1.shape} and {x2.shape} do not broadcast") from None
+    dim = _check_dim("cosine_similarity", dim, len(shape))
+    if x1.shape != shape:
+        x1 = x1.broadcast_to(shape)
+    if x2.shape != shape:
+        x2 = x2.broadcast_to(shape)
+    return ((x1 / _clamped_norm(x1, 2.0, dim, eps)) * (x2 / _clamped_norm(x2, 2.0, dim, eps))).sum(axis=dim)
+
+
 # -- regression losses -----------------------------------------------------------
 
 
@@ -268,6 +423,48 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
     input, target = _operands("huber_loss", input, target)
     return _reduce(Huber.apply(input, as_tensor(target), delta=float(delta)), reduction)
+
+
+def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d**2 / beta where |d| < beta, else |d| - beta / 2 (d = input - target); beta = 0
+    is the L1 loss. PyTorch's SmoothL1Loss (HuberLoss divided by beta).
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> F.smooth_l1_loss(al.tensor([0.5, 3.0]), al.tensor([0.0, 0.0]), reduction="none", beta=2.0).tolist()
+    [0.0625, 2.0]
+    """
+    _check_reduction(reduction)
+    if not beta >= 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta!r}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    input, target = _operands("smooth_l1_loss", input, target)
+    return _reduce(Huber.apply(input, as_tensor(target), delta=float(beta)) / beta, reduction)
+
+
+def kl_div(input: Any, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence with log-probabilities `input`, pointwise
+    target * (log(target) - input) (0 where target is 0), or exp(target) * (target - input)
+    when `log_target`. `reduction` "batchmean" divides the sum by the batch size (the true
+    KL divergence); "mean" (the default, as PyTorch) by the number of elements.
+
+    >>> import autograd_lite as al, nn.functional as F
+    >>> round(F.kl_div(al.tensor([[0.5, 0.5]]).log(), al.tensor([[0.25, 0.75]]), reduction="batchmean").item(), 4)
+    0.1308
+    """
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"reduction must be 'mean', 'batchmean', 'sum' or 'none', got {reduction!r}")
+    input, target = _operands("kl_div", _float_input(input), target)
+    target = as_tensor(target)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # xlogy(t, t): t log t with 0 where t == 0 (the log of 1 there has gradient 0).
+        positive = target.numpy() > 0
+        loss = target * al.where(positive, target, 1.0).log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction)
 
 
 # -- binary classification -----------------------------------------------------
@@ -518,7 +715,7 @@ class CrossEntropy(Op):
         scale = (grad * ctx.weights).reshape((-1, 1))
         if isinstance(x, Tensor):
             # create_graph: the softmax is recomputed from x so it is part of the graph.
-            return (softmax(x, axis=1) - _one_hot(labels, x.shape, x.dtype)) * scale
+            return (al.softmax(x, 1) - _one_hot(labels, x.shape, x.dtype)) * scale
         grad_x = probs * scale
         grad_x[np.arange(len(labels)), labels] -= scale[:, 0]
         return grad_x
@@ -571,40 +768,93 @@ def _class_weight(name: str, weight: Any, input: Tensor) -> np.ndarray | None:
 
 
 def cross_entropy(
-    input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Cross-entropy of logits `input` (N, C) against integer labels `target` (N,), as one node.
 
     The same as nll_loss(log_softmax(input), target) but faster and stable for any logits.
     Rows whose label is `ignore_index` count for nothing; `weight` (C,) weighs each class,
     and "mean" divides by the total weight of the rows kept (PyTorch's rule). A float
-    `target` of shape (N, C) is taken as class probabilities.
+    `target` of shape (N, C) is taken as class probabilities. `label_smoothing` = e mixes
+    the target with the uniform distribution, (1 - e) * onehot + e / C, with PyTorch's
+    weighting and normalisation.
 
     >>> import autograd_lite as al, nn.functional as F
     >>> round(F.cross_entropy(al.tensor([[0.0, 0.0]]), al.tensor([1])).item(), 4)
     0.6931
     """
     _check_reduction(reduction)
+    if isinstance(label_smoothing, bool) or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(
+            f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing!r}"
+        )
     input = _float_input(input)
     target_dtype = target.dtype if isinstance(target, Tensor) else np.asarray(target).dtype
-    if target_dtype.kind == "f":
-        return _cross_entropy_probabilities(
-            input, target, _class_weight("cross_entropy", weight, input), reduction
-        )
-    labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
     class_weight = _class_weight("cross_entropy", weight, input)
+    if target_dtype.kind == "f":
+        _check_probability_target(input, target, target_dtype)
+        return _cross_entropy_probabilities(input, target, class_weight, reduction, label_smoothing)
+    labels, kept = _class_targets("cross_entropy", input, target, ignore_index)
     # Labels go as an option, not an argument: the node keeps them (ctx.labels) but never
     # differentiates by them, and options are not scanned for arrays to guard.
-    return CrossEntropy.apply(input, labels=labels, kept=kept, class_weight=class_weight, reduction=reduction)
+    loss = CrossEntropy.apply(input, labels=labels, kept=kept, class_weight=class_weight, reduction=reduction)
+    if not label_smoothing:
+        return loss
+    smooth = _smoothing_term(input, labels, kept, class_weight, reduction)
+    return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / input.shape[1])
+
+
+def _check_probability_target(input: Tensor, target: Any, target_dtype: np.dtype) -> None:
+    shape = tuple(target.shape) if isinstance(target, Tensor) else np.shape(target)
+    if shape != input.shape and len(shape) == input.ndim - 1:
+        raise TypeError(
+            f"cross_entropy: target of shape {shape} holds class labels, which must be integers, "
+            f"got dtype {target_dtype} (convert with target.long() or np.int64); a float target "
+            f"must have the input's shape {input.shape} and hold class probabilities"
+        )
+
+
+def _smoothing_term(
+    input: Tensor,
+    labels: np.ndarray,
+    kept: np.ndarray | None,
+    class_weight: np.ndarray | None,
+    reduction: str,
+) -> Tensor:
+    """-sum_c w_c log softmax(x)_c per kept row, reduced as PyTorch reduces it (the mean
+    divides by the same total weight as the cross-entropy term)."""
+    log_probs = al.log_softmax(input, 1)
+    if class_weight is not None:
+        log_probs = log_probs * class_weight
+    smooth = -log_probs.sum(axis=1)
+    if kept is not None:
+        smooth = smooth * kept.astype(input.dtype)
+    if reduction == "none":
+        return smooth
+    if reduction == "sum":
+        return smooth.sum()
+    weights = _row_weights(kept, labels, class_weight, input.dtype)
+    total = input.shape[0] if weights is None else weights.sum()
+    if not total:
+        # Nothing kept: PyTorch's mean is 0/0 = nan, and its gradient is 0.
+        return smooth.sum() * 0.0 + math.nan
+    return smooth.sum() * (1.0 / float(total))  # a Python float keeps float32 float32
 
 
 def _cross_entropy_probabilities(
-    input: Tensor, target: Any, class_weight: np.ndarray | None, reduction: str
+    input: Tensor, target: Any, class_weight: np.ndarray | None, reduction: str, label_smoothing: float = 0.0
 ) -> Tensor:
     input, target = _operands("cross_entropy", input, target)
     if input.ndim != 2:
         raise ValueError(f"cross_entropy expects input of shape (N, C), got shape {input.shape}")
-    log_probs = log_softmax(input, axis=1)
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + label_smoothing / input.shape[1]
+    log_probs = al.log_softmax(input, 1)
     if class_weight is not None:
         log_probs = log_probs * class_weight
     return _reduce(-(log_probs * target).sum(axis=1), reduction)

@@ -60,6 +60,8 @@ class Module:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        # Names of buffers registered with persistent=False (left out of state_dict).
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", HookDict())
         object.__setattr__(self, "_forward_hooks", HookDict())
@@ -241,15 +243,23 @@ class Module:
             )
         self._register(0, name, param, explicit=True)
 
-    def register_buffer(self, name: str, tensor: Any) -> None:
-        """Register a non-learnable array (such as running statistics) saved in `state_dict`.
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Register a non-learnable Tensor or array (such as running statistics) under `name`.
+
+        It follows the module in `double()` / `float()`, and `state_dict` holds it unless
+        `persistent=False`. None registers an absent buffer.
 
         >>> import numpy as np, nn
         >>> m = nn.Module(); m.register_buffer("steps", np.zeros(()))
+        >>> m.register_buffer("cache", np.zeros(3), persistent=False)
         >>> list(m.state_dict())
         ['steps']
         """
         self._register(1, name, _as_buffer(name, tensor), explicit=True)
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register `module` as a child named `name` (same as assigning it).
@@ -267,20 +277,26 @@ class Module:
 
     # -- traversal ---------------------------------------------------------------
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """(dotted name, module) for this module and every descendant, each module once.
+    def named_modules(
+        self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module and every descendant, depth first.
+
+        A module reachable twice appears once, unless `remove_duplicate=False`; `memo` is a
+        set of modules to skip (and fills as modules are visited); `prefix` starts every name.
 
         >>> import nn
         >>> [name for name, _ in nn.Sequential(nn.Sequential(nn.ReLU())).named_modules()]
         ['', '0', '0.0']
         """
-        seen = set()
+        seen = set() if memo is None else memo
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
+            if remove_duplicate:
+                if module in seen:
+                    continue
+                seen.add(module)
             yield name, module
             children = [
                 (f"{name}.{key}" if name else key, child)
@@ -473,10 +489,13 @@ class Module:
         stack = [("", self)]
         while stack:
             prefix, module = stack.pop()
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        yield prefix + name, value
+            for name, value in module._parameters.items():
+                if value is not None:
+                    yield prefix + name, value
+            transient = module.__dict__.get("_non_persistent_buffers", ())
+            for name, value in module._buffers.items():
+                if value is not None and name not in transient:
+                    yield prefix + name, value
             children = [
                 (f"{prefix}{name}.", child) for name, child in module._modules.items() if child is not None
             ]

@@ -20,9 +20,11 @@ _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "alpha", "lr_decay", "
 class Optimizer:
     """Base class: holds `param_groups` and per-parameter `state`; subclasses define the update.
 
-    `params` is an iterable of leaf Tensors (e.g. `nn.Parameter`; frozen ones with `requires_grad=False` are kept and skipped, as their `.grad` stays None)
-    or of dicts (parameter groups: a `"params"` entry plus hyper-parameters overriding
-    `defaults`). State is created lazily, on a parameter's first step.
+    `params` is an iterable of leaf Tensors (e.g. `nn.Parameter`; frozen ones with
+    `requires_grad=False` are kept and skipped, as their `.grad` stays None) or of dicts
+    (parameter groups: a `"params"` entry plus hyper-parameters overriding `defaults`).
+    State is created lazily, on a parameter's first step. A group whose `maximize` is
+    true follows the negated gradient (every optimizer takes `maximize=`, as PyTorch's).
 
     Subclasses set `_array_state` (the state entries that are parameter-shaped arrays) and
     implement `_init_state(param, group)` and `_update(param, grad, state, options)`, where
@@ -172,7 +174,11 @@ class Optimizer:
         update = self._update
         for group, items in work:
             options = self._group_options(group)
+            # maximize (PyTorch's flag): ascend by descending on the negated gradient.
+            maximize = group.get("maximize", False)
             for param, grad, state in items:
+                if maximize:
+                    grad = -grad
                 if state is None:
                     state = init_state(param, group) if init_state is not None else {}
                     update(param.numpy(), grad, state, options)
@@ -267,7 +273,9 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """PyTorch's layout: `{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`.
 
-        Parameters are numbered in group order; arrays are copies. `al.save` can store it.
+        Parameters are numbered in group order. As PyTorch's, it holds live references:
+        each parameter's state is the optimizer's own dict (its arrays change with every
+        step), so copy it (`copy.deepcopy`) to keep a snapshot. `al.save` can store it.
 
         >>> import autograd_lite as al, optim
         >>> w = al.zeros(2, requires_grad=True)
@@ -285,10 +293,7 @@ class Optimizer:
             for param in group["params"]:
                 param_state = self.state.get(param)
                 if param_state is not None:
-                    state[indices[id(param)]] = {
-                        key: np.array(value) if isinstance(value, np.ndarray) else value
-                        for key, value in param_state.items()
-                    }
+                    state[indices[id(param)]] = param_state
         return {"state": state, "param_groups": param_groups}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:

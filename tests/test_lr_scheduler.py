@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -9,7 +10,15 @@ import pytest
 
 import autograd_lite as al
 import optim
-from optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, StepLR
+from optim.lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    MultiStepLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    StepLR,
+)
 
 EPOCHS = 25
 
@@ -41,6 +50,10 @@ CASES = {
     "step_default_gamma": (
         lambda opt: StepLR(opt, step_size=4),
         lambda base, e: base * 0.1 ** (e // 4),
+    ),
+    "multistep": (
+        lambda opt: MultiStepLR(opt, milestones=[3, 8, 8, 15], gamma=0.5),
+        lambda base, e: base * 0.5 ** bisect.bisect_right([3, 8, 8, 15], e),
     ),
     "exponential": (
         lambda opt: ExponentialLR(opt, gamma=0.9),
@@ -82,6 +95,7 @@ def test_rates_equal_torch(name):
     torch_make = {
         "step": lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5),
         "step_default_gamma": lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=4),
+        "multistep": lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[3, 8, 8, 15], gamma=0.5),
         "exponential": lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
         "cosine": lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10),
         "cosine_eta_min": lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=7, eta_min=0.01),
@@ -163,3 +177,152 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="2 base_lrs"):
         scheduler.load_state_dict({"base_lrs": [0.1, 0.2]})
     assert scheduler.base_lrs == [0.1]
+
+
+# -- OneCycleLR ------------------------------------------------------------------------------
+
+
+def test_one_cycle_defaults_follow_the_closed_form():
+    opt = optim.SGD([al.zeros(1, requires_grad=True)], lr=0.5, momentum=0.9)
+    scheduler = OneCycleLR(opt, max_lr=1.0, total_steps=11)
+    group = opt.param_groups[0]
+    assert (group["initial_lr"], group["max_lr"]) == (1.0 / 25, 1.0)
+    assert group["min_lr"] == pytest.approx(1.0 / 25 / 1e4)
+    rates, momenta = [], []
+    for step in range(11):
+        if step:
+            scheduler.step()
+        rates.append(scheduler.get_last_lr()[0])
+        momenta.append(group["momentum"])
+    # pct_start=0.3: rising over steps 0..2.3, cosine down over the rest to min_lr at step 10.
+    rise = 0.3 * 11 - 1
+
+    def cos(start, end, pct):
+        return end + (start - end) * (1 + math.cos(math.pi * pct)) / 2
+
+    expected = [
+        cos(0.04, 1.0, t / rise) if t <= rise else cos(1.0, 4e-6, (t - rise) / (10 - rise)) for t in range(11)
+    ]
+    np.testing.assert_allclose(rates, expected, rtol=1e-12)
+    assert momenta[0] == 0.95 and momenta[-1] == pytest.approx(0.95)
+    assert min(momenta) == pytest.approx(0.85, abs=0.01)
+    scheduler.step()  # one step past the schedule is allowed (PyTorch's bound) ...
+    with pytest.raises(ValueError, match="total_steps=11"):
+        scheduler.step()  # ... a second is not
+
+
+ONE_CYCLE = [
+    ("SGD", dict(lr=0.1, momentum=0.9), dict(max_lr=0.1, total_steps=20)),
+    ("Adam", dict(lr=0.1), dict(max_lr=[1.0], epochs=3, steps_per_epoch=7, three_phase=True)),
+    ("AdamW", dict(), dict(max_lr=0.5, total_steps=30, anneal_strategy="linear", pct_start=0.25)),
+    ("Adagrad", dict(), dict(max_lr=0.5, total_steps=9, cycle_momentum=False, div_factor=10.0)),
+    ("SGD", dict(momentum=0.5), dict(max_lr=2.0, total_steps=15, base_momentum=0.6, max_momentum=0.7)),
+]
+
+
+@pytest.mark.parametrize("name, hyper, settings", ONE_CYCLE)
+def test_one_cycle_equals_torch(name, hyper, settings):
+    torch = pytest.importorskip("torch")
+    ours = getattr(optim, name)([al.zeros(1, requires_grad=True)], **hyper)
+    theirs = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)], **hyper)
+    mine = OneCycleLR(ours, **settings)
+    reference = torch.optim.lr_scheduler.OneCycleLR(theirs, **settings)
+    total = settings.get("total_steps") or settings["epochs"] * settings["steps_per_epoch"]
+    for _ in range(total - 1):
+        ours.step()
+        theirs.step()
+        mine.step()
+        reference.step()
+        assert mine.get_last_lr() == reference.get_last_lr()
+        for key in (
+            "lr",
+            "momentum",
+            "betas",
+            "initial_lr",
+            "max_lr",
+            "min_lr",
+            "base_momentum",
+            "max_momentum",
+        ):
+            assert ours.param_groups[0].get(key) == theirs.param_groups[0].get(key), key
+
+
+def test_one_cycle_bad_arguments():
+    opt = optim.Adagrad([al.zeros(1, requires_grad=True)])
+    with pytest.raises(ValueError, match="cycle_momentum"):
+        OneCycleLR(opt, max_lr=1.0, total_steps=5)
+    with pytest.raises(ValueError, match="total_steps, or both epochs"):
+        OneCycleLR(opt, max_lr=1.0, epochs=3, cycle_momentum=False)
+    with pytest.raises(ValueError, match="pct_start"):
+        OneCycleLR(opt, max_lr=1.0, total_steps=5, pct_start=1.5, cycle_momentum=False)
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        OneCycleLR(opt, max_lr=1.0, total_steps=5, anneal_strategy="exp", cycle_momentum=False)
+    with pytest.raises(ValueError, match="expected 1 values for max_lr"):
+        OneCycleLR(opt, max_lr=[1.0, 2.0], total_steps=5, cycle_momentum=False)
+
+
+# -- ReduceLROnPlateau ------------------------------------------------------------------------
+
+
+def test_plateau_reduces_after_patience_and_waits_out_the_cooldown():
+    opt = _optimizer((1.0, 0.5))
+    scheduler = ReduceLROnPlateau(opt, factor=0.5, patience=1, cooldown=1, min_lr=[0.3, 0.0])
+    assert "initial_lr" not in opt.param_groups[0]  # as PyTorch: driven by the metric, not epochs
+    rates = []
+    for loss in [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0]:
+        scheduler.step(al.tensor(loss))
+        rates.append(scheduler.get_last_lr())
+    # Two epochs without improvement (more than patience=1) halve the rates; the next epoch
+    # is cooldown; then two bad epochs again; the first group stops at its min_lr of 0.3.
+    assert rates == [
+        [1.0, 0.5], [1.0, 0.5], [1.0, 0.5], [0.5, 0.25], [0.5, 0.25], [0.5, 0.25], [0.3, 0.125], [0.3, 0.125]
+    ]  # fmt: skip
+    assert scheduler.best == 1.0 and scheduler.last_epoch == 8
+
+
+PLATEAU = [
+    dict(),
+    dict(patience=2, factor=0.5),
+    dict(mode="max", patience=1, cooldown=2, threshold_mode="abs", threshold=0.05, min_lr=0.003),
+    dict(patience=0, eps=0.05, factor=0.3),
+    dict(mode="max", threshold=0.01, patience=3, min_lr=[0.01, 0.02]),
+]
+
+
+@pytest.mark.parametrize("settings", PLATEAU)
+def test_plateau_equals_torch(settings):
+    torch = pytest.importorskip("torch")
+    metrics = list(np.cumsum(np.random.default_rng(0).normal(0, 1, 80)) * 0.1 + 5)
+    ours = _optimizer((0.1, 0.03))
+    groups = [{"params": [torch.zeros(2, requires_grad=True)], "lr": lr} for lr in (0.1, 0.03)]
+    theirs = torch.optim.SGD(groups, lr=0.1)
+    mine = ReduceLROnPlateau(ours, **settings)
+    reference = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, **settings)
+    for metric in metrics:
+        mine.step(metric)
+        reference.step(metric)
+        assert mine.get_last_lr() == reference.get_last_lr()
+        assert (mine.num_bad_epochs, mine.cooldown_counter, mine.best) == (
+            reference.num_bad_epochs,
+            reference.cooldown_counter,
+            reference.best,
+        )
+
+
+def test_plateau_state_dict_round_trip_and_bad_arguments(tmp_path):
+    opt = _optimizer((0.1,))
+    scheduler = ReduceLROnPlateau(opt, patience=1)
+    for loss in [1.0, 1.0, 1.0]:
+        scheduler.step(loss)
+    al.save(scheduler.state_dict(), tmp_path / "plateau.npz")
+    other = ReduceLROnPlateau(_optimizer((0.1,)))
+    other.load_state_dict(al.load(tmp_path / "plateau.npz"))
+    assert (other.patience, other.best, other.num_bad_epochs, other.last_epoch) == (1, 1.0, 0, 3)
+    with pytest.raises(ValueError, match="factor"):
+        ReduceLROnPlateau(opt, factor=1.0)
+    with pytest.raises(ValueError, match="mode"):
+        ReduceLROnPlateau(opt, mode="lowest")
+    with pytest.raises(ValueError, match="threshold_mode"):
+        ReduceLROnPlateau(opt, threshold_mode="pct")
+    with pytest.raises(ValueError, match="unexpected keys"):
+        other.load_state_dict({"bogus": 1})

@@ -266,6 +266,10 @@ def _gelu(x):
     return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
 
 
+def _gelu_exact(x):
+    return x * 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+
+
 def _softmax(x):
     e = np.exp(x - x.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
@@ -281,10 +285,13 @@ ACTIVATIONS = [
     (nn.Tanh(), np.tanh, "Tanh()"),
     (nn.Softplus(), lambda x: np.log1p(np.exp(x)), "Softplus(beta=1.0, threshold=20.0)"),
     (nn.Softplus(beta=2.0), lambda x: np.log1p(np.exp(2 * x)) / 2, "Softplus(beta=2.0, threshold=20.0)"),
-    (nn.GELU(), _gelu, "GELU(approximate='tanh')"),
-    (nn.Softmax(), _softmax, "Softmax(axis=-1)"),
-    (nn.LogSoftmax(), lambda x: np.log(_softmax(x)), "LogSoftmax(axis=-1)"),
-    (nn.Softmax(axis=0), lambda x: _softmax(x.T).T, "Softmax(axis=0)"),
+    (nn.GELU(approximate="tanh"), _gelu, "GELU(approximate='tanh')"),
+    (nn.GELU(), _gelu_exact, "GELU(approximate='none')"),
+    (nn.SiLU(), lambda x: x / (1 + np.exp(-x)), "SiLU()"),
+    (nn.Softmax(), _softmax, "Softmax(dim=None)"),
+    (nn.LogSoftmax(), lambda x: np.log(_softmax(x)), "LogSoftmax(dim=None)"),
+    (nn.Softmax(axis=0), lambda x: _softmax(x.T).T, "Softmax(dim=0)"),
+    (nn.LogSoftmax(dim=0), lambda x: np.log(_softmax(x.T).T), "LogSoftmax(dim=0)"),
 ]
 
 
@@ -303,9 +310,13 @@ def test_activations_keep_float32():
         assert module(x).dtype == np.float32
 
 
-def test_gelu_only_tanh_and_softplus_threshold():
+def test_gelu_approximations_and_softplus_threshold():
     with pytest.raises(ValueError, match="approximate"):
-        nn.GELU("none")
+        nn.GELU("exact")
+    # The exact form at 1 is Phi(1) = 0.8413447460685429, the tanh form 0.8411919906082768.
+    one = al.tensor([1.0], dtype=np.float64)
+    assert nn.GELU()(one).item() == pytest.approx(0.8413447460685429, rel=1e-15)
+    assert nn.GELU("tanh")(one).item() == pytest.approx(0.8411919906082768, rel=1e-15)
     big = al.tensor([30.0, 1.0])
     np.testing.assert_allclose(
         nn.Softplus(beta=2.0, threshold=10.0)(big).numpy(), [30.0, np.log1p(np.exp(2.0)) / 2], rtol=1e-6

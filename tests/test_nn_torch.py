@@ -109,8 +109,11 @@ ACTIVATIONS = [
     (nn.Tanh(), torch.nn.Tanh()),
     (nn.Softplus(), torch.nn.Softplus()),
     (nn.Softplus(beta=2.0, threshold=5.0), torch.nn.Softplus(beta=2.0, threshold=5.0)),
-    (nn.GELU(), torch.nn.GELU(approximate="tanh")),
+    (nn.GELU(approximate="tanh"), torch.nn.GELU(approximate="tanh")),
+    (nn.GELU(), torch.nn.GELU()),
+    (nn.SiLU(), torch.nn.SiLU()),
     (nn.Softmax(axis=1), torch.nn.Softmax(dim=1)),
+    (nn.Softmax(dim=0), torch.nn.Softmax(dim=0)),
     (nn.LogSoftmax(axis=0), torch.nn.LogSoftmax(dim=0)),
 ]
 
@@ -119,8 +122,7 @@ ACTIVATIONS = [
 def test_activations_match_torch(ours, theirs, float64):
     x = np.concatenate([LOGITS, EXTREME, [[0.5, -0.5, 2.4, 3.0]]])
     _compare(ours, theirs, (x,), (True,))
-    if not isinstance(ours, (nn.Softmax, nn.LogSoftmax)):
-        assert repr(ours) == repr(theirs)
+    assert repr(ours) == repr(theirs)
 
 
 def _pair():

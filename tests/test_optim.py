@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -195,16 +196,18 @@ def test_adagrad_by_hand(float64, hyper):
 
 def test_defaults_are_pytorchs():
     p = [al.zeros(1, requires_grad=True)]
-    assert optim.SGD(p).defaults == dict(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False)
+    assert optim.SGD(p).defaults == dict(
+        lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False
+    )
     assert optim.Adam(p).defaults == dict(
-        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False
+        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False
     )
     assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
     assert optim.RMSprop(p).defaults == dict(
-        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False
+        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False
     )
     assert optim.Adagrad(p).defaults == dict(
-        lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10
+        lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, maximize=False
     )
 
 
@@ -230,6 +233,13 @@ VARIANTS = [
     ("Adagrad", dict(lr=0.1, lr_decay=0.1)),
     ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.5)),
     ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.1, maximize=True)),
+    ("SGD", dict(lr=0.1, maximize=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.1, maximize=True)),
+    ("Adam", dict(lr=0.05, amsgrad=True, maximize=True)),
+    ("AdamW", dict(lr=0.05, weight_decay=0.3, maximize=True)),
+    ("RMSprop", dict(momentum=0.5, centered=True, weight_decay=0.1, maximize=True)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.1, weight_decay=0.1, maximize=True)),
 ]
 
 
@@ -456,7 +466,7 @@ def test_failed_step_changes_nothing(name):
     _set_grads([a, b, c])
     opt.step()
     before = [p.numpy().copy() for p in (a, b, c)]
-    state_before = opt.state_dict()
+    state_before = copy.deepcopy(opt.state_dict())  # the state dict itself is live
     _set_grads([a, b, c], 0.25)
     c.grad.data = np.ones((3, 3), dtype=np.float32)  # the last parameter's gradient is wrong
     with pytest.raises(ValueError, match=r"shape \(3, 3\) for parameter 2 of param group 0"):
@@ -564,14 +574,22 @@ def test_state_dict_layout_is_pytorchs():
     opt.step()
     state = opt.state_dict()
     assert state["param_groups"] == [
-        dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=True, params=[0, 1]),
-        dict(lr=0.5, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=True, params=[2]),
+        dict(
+            lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=True, maximize=False, params=[0, 1]
+        ),
+        dict(lr=0.5, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=True, maximize=False, params=[2]),
     ]
     assert sorted(state["state"]) == [0, 2]
     assert set(state["state"][0]) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
     assert state["state"][0]["step"] == 1
-    state["state"][0]["exp_avg"][...] = 100.0  # a copy: the optimizer's state is untouched
-    assert not np.any(opt.state[a]["exp_avg"] == 100.0)
+    # Live references, as PyTorch: the optimizer's own state, which later steps change.
+    assert state["state"][0] is opt.state[a]
+    assert state["state"][0]["exp_avg"] is opt.state[a]["exp_avg"]
+    _set_grads([a, c])
+    opt.step()
+    assert state["state"][0]["step"] == 2
+    # The group entries are new dicts (hyper-parameter edits go through opt.param_groups).
+    assert state["param_groups"][0] is not opt.param_groups[0]
 
 
 @pytest.mark.parametrize(
@@ -622,7 +640,7 @@ def test_load_state_dict_checks_everything_before_changing_anything():
     before = fresh.state_dict()
 
     def broken(edit):
-        state = opt.state_dict()
+        state = copy.deepcopy(opt.state_dict())  # edits must not reach the live state
         edit(state)
         return state
 
@@ -754,3 +772,19 @@ def test_a_torch_optimizer_state_dict_loads_and_training_continues_alike():
         theirs.step()
         ours.step()
     np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_maximize_ascends_as_descent_on_the_negated_gradient(name):
+    up, down = _params((3,), (3,))
+    ascent = getattr(optim, name)([up], lr=0.1, weight_decay=0.1, maximize=True)
+    descent = getattr(optim, name)([down], lr=0.1, weight_decay=0.1)
+    assert ascent.param_groups[0]["maximize"] is True
+    assert descent.param_groups[0]["maximize"] is False
+    for scale in (1.0, -0.5, 2.0):
+        up.grad = al.tensor(np.full(3, scale, dtype=np.float32))
+        down.grad = al.tensor(np.full(3, -scale, dtype=np.float32))
+        ascent.step()
+        descent.step()
+    np.testing.assert_array_equal(up.numpy(), down.numpy())
+    assert up.grad.tolist() == [2.0, 2.0, 2.0]  # the gradient itself is left as it was
