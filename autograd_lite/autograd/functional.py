@@ -114,7 +114,9 @@ def _check_requires_grad(tensors: tuple, kind: str, strict: bool) -> None:
     if not strict:
         return
     for i, tensor in enumerate(tensors):
-        if tensor is None or not tensor.requires_grad:
+        if tensor is None:  # a gradient that never arrived
+            raise RuntimeError(_ZERO_IN_STRICT["back"].format(i=i))
+        if not tensor.requires_grad:
             raise RuntimeError(_INDEPENDENT[kind].format(i=i))
 
 
