@@ -5,11 +5,18 @@
 >>> (x ** 2).sum().backward()
 >>> x.grad
 tensor([2., 4.])
+
+PyTorch's namespaces are attributes, so `import autograd_lite as torch` code runs:
+`al.nn` and `al.optim` (the distribution's `nn` and `optim` packages, imported on first
+use), `al.utils.data`, `al.autograd` (`grad`, `Function`, `functional`).
 """
+
+import importlib
+from typing import Any
 
 # engine, ops.dispatch and ops.in_place are imported for what they attach to Tensor
 # (`backward`, NumPy's dispatch, the in-place methods): tensor.py holds no calculus.
-from . import data, engine  # noqa: F401
+from . import autograd, data, engine, utils  # noqa: F401
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd import grad
 from .dtypes import get_default_dtype, set_default_dtype
@@ -54,7 +61,7 @@ from .trace import explain_backward, record_grad_norms
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Function", "GradcheckError", "data", "as_tensor", "declare_updates",
+    "Tensor", "Function", "GradcheckError", "data", "autograd", "utils", "as_tensor", "declare_updates",
     "tensor", "zeros", "ones", "full", "eye", "arange", "zeros_like", "ones_like", "randn", "rand",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "grad", "gradcheck",
@@ -67,3 +74,19 @@ __all__ = [
     "reshape", "transpose", "flatten", "squeeze", "unsqueeze", "broadcast_to", "concatenate",
     "stack", "getitem", "softmax", "log_softmax",
 ]  # fmt: skip
+
+# `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):
+# `import autograd_lite` stays fast, and they, which import autograd_lite, load after it.
+_LAZY_PACKAGES = ("nn", "optim")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_PACKAGES:
+        module = importlib.import_module(name)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY_PACKAGES])

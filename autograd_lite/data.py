@@ -33,7 +33,10 @@ class Dataset:
 class TensorDataset(Dataset):
     """Arrays (or Tensors) of equal first dimension; item i is the tuple of their rows i.
 
-    Python data follows the Tensor dtype rule (floats become the default float dtype).
+    Args:
+        arrays: arrays, Tensors or Python data (nested lists), at least one, all with the
+            same first dimension. Arrays are kept without a copy; Python data follows the
+            Tensor dtype rule (floats become the default float dtype).
 
     >>> import numpy as np, autograd_lite as al
     >>> ds = al.data.TensorDataset(np.zeros((3, 2)), np.array([0, 1, 2]))
@@ -71,7 +74,8 @@ class TensorDataset(Dataset):
         return tuple(Tensor(array[index]) for array in self.arrays)
 
     def batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
-        """Rows `indices` of every array at once (one fancy-indexing copy per array)."""
+        """Rows `indices` (an integer array) of every array at once, one fancy-indexing copy
+        per array; what `DataLoader` uses instead of stacking items one by one."""
         return tuple(Tensor._make(array[indices], None) for array in self.arrays)
 
 
@@ -82,6 +86,12 @@ class DataLoader:
     `al.manual_seed` makes it reproducible. `drop_last=True` skips a final short batch.
     A `TensorDataset` is batched by indexing its arrays; other datasets by stacking items
     (a dataset whose items are single values yields single Tensors, as PyTorch does).
+
+    Args:
+        dataset: anything with `__len__` and `__getitem__` (a `Dataset`, `TensorDataset`).
+        batch_size: the number of items per batch, a positive int.
+        shuffle: draw a new order of the items for every epoch.
+        drop_last: skip the last batch when it has fewer than `batch_size` items.
 
     >>> import numpy as np, autograd_lite as al
     >>> ds = al.data.TensorDataset(np.arange(10.0).reshape(5, 2), np.arange(5))

@@ -338,11 +338,21 @@ def root_gradient(tensor: Tensor, gradient: Any, create_graph: bool) -> Any:
 def backward(
     self: Tensor, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
 ) -> None:
-    """Accumulate d(self)/d(leaf) into every leaf's `.grad`.
+    """Accumulate d(self)/d(leaf) into every leaf's `.grad` (and retained non-leaves').
 
-    `gradient`: d(loss)/d(self), needed unless `self` has one element. `retain_graph`:
-    keep the saved values for another backward (default: `create_graph`). `create_graph`:
-    record the backward pass itself, so `.grad` can be differentiated again.
+    Gradients add to what `.grad` already holds (call `zero_grad()` or set `.grad = None`
+    between steps), as in PyTorch.
+
+    Args:
+        gradient: d(loss)/d(self), a Tensor or array of `self`'s shape; may be omitted
+            only when `self` has one element (then it is 1), else `RuntimeError`.
+        retain_graph: keep the values the graph saved, so another backward can run through
+            it; otherwise they are freed and a second backward raises `RuntimeError`.
+            None (the default) means the value of `create_graph`.
+        create_graph: record the backward pass itself, so the `.grad` it produces requires
+            grad and can be differentiated again (higher-order derivatives).
+
+    Raises `RuntimeError` if `self` does not require grad.
 
     >>> import autograd_lite as al
     >>> x = al.tensor(3.0, requires_grad=True)

@@ -83,7 +83,8 @@ class Function:
     # -- the context interface used inside forward/backward ---------------------
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep `values` (tensors or arrays) for `backward`."""
+        """Keep `values` (tensors or arrays) for `backward`, where `ctx.saved_tensors` returns
+        them; they are freed after a backward that does not retain the graph."""
         self.saved = values
 
     @property
@@ -110,15 +111,40 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
+        """Compute the output from `args` (override it as a staticmethod).
+
+        Args:
+            ctx: the graph node; `ctx.save_for_backward(...)` keeps values for `backward`,
+                `ctx.needs_input_grad` tells which arguments need a gradient.
+            args: the arguments given to `apply`, Tensors as Tensors; runs with grad mode
+                off. Returns a single Tensor.
+        """
         raise NotImplementedError("Function subclasses must define forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        """Return d(loss)/d(argument) for every argument of `forward` (override it as a
+        staticmethod): a tuple with one Tensor, array or None per argument (a bare value for
+        one argument), each of its argument's shape or broadcastable to it.
+
+        Args:
+            ctx: the node; `ctx.saved_tensors` holds what `forward` saved.
+            grad_outputs: the gradient of the output, a Tensor (in a graph of its own under
+                `create_graph=True`, so rules written with Tensor operations differentiate again).
+        """
         raise NotImplementedError("Function subclasses must define backward(ctx, *grad_outputs)")
 
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
-        """Run `forward` on `args` and record the node when an input requires grad."""
+        """Run `forward` on `args` and record the node when an input requires grad.
+
+        Args:
+            args: passed to `forward` as given (Tensors, arrays, numbers, options).
+
+        Returns:
+            `forward`'s Tensor; with a `grad_fn` (this node) when grad mode is on and a
+            Tensor argument requires grad.
+        """
         inputs = tuple(_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in args)
         ctx = cls.__new__(cls)
         ctx.inputs, ctx.saved = inputs, ()  # forward may read needs_input_grad and save

@@ -28,7 +28,17 @@ def is_grad_enabled() -> bool:
 
 
 def set_grad_enabled(mode: bool) -> None:
-    """Turn graph recording on or off for the current thread."""
+    """Turn graph recording on or off for the current thread.
+
+    Args:
+        mode: True records operations on tensors that require grad, False does not (as
+            inside `no_grad`).
+
+    >>> import autograd_lite as al
+    >>> al.set_grad_enabled(False); al.is_grad_enabled()
+    False
+    >>> al.set_grad_enabled(True)
+    """
     _state.enabled = bool(mode)
 
 

@@ -52,6 +52,17 @@ class Hooks(dict):
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
+    Args:
+        data: a Python number, a (nested) list, an `np.ndarray` or a Tensor; always copied.
+        requires_grad: record operations on this tensor so `backward()` computes its
+            gradient into `.grad` (floating dtypes only, else `TypeError`).
+        dtype: a NumPy dtype (`np.float64`, "float32", ...); None applies PyTorch's rule: arrays
+            keep theirs, Python floats get the default float dtype, ints `int64`, bools `bool`.
+        name: an optional label, shown by `repr` and `draw_graph` (a settable attribute).
+
+    Attributes besides the properties: `grad_fn`, the graph node that produced this
+    tensor (its `.name` is the op's, e.g. "mul"), None on leaves; `name`, the label.
+
     >>> import autograd_lite as al
     >>> x = al.Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> y = (x * x).sum()
@@ -133,9 +144,13 @@ class Tensor:
         self._data = array
 
     def numpy(self) -> np.ndarray:
-        """The values as a plain `np.ndarray`, sharing memory (no graph).
+        """The values as a plain `np.ndarray`, sharing memory (no graph); takes no arguments.
 
         While a pending backward needs the array, it is read-only (see `inplace`).
+
+        >>> import autograd_lite as al
+        >>> al.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
         """
         self._hand_out()
         return self._data
@@ -145,7 +160,14 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def detach(self) -> Tensor:
-        """The same values, cut from the graph: a leaf that shares this tensor's memory."""
+        """The same values, cut from the graph: a leaf that shares this tensor's memory and
+        does not require grad (PyTorch's `detach`); takes no arguments.
+
+        >>> import autograd_lite as al
+        >>> y = al.tensor([1.0], requires_grad=True) * 2
+        >>> y.detach().requires_grad, y.detach().is_leaf
+        (False, True)
+        """
         self._hand_out()
         return Tensor._make(self._data, None)
 
@@ -172,30 +194,66 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
-        """Whether gradients are computed for this tensor."""
+        """Whether gradients are computed for this tensor (and operations on it are recorded).
+
+        Assignable on leaves only, as in PyTorch: `w.requires_grad = True` makes a floating
+        leaf a variable to differentiate (a non-floating one raises `TypeError`); on a result
+        of a recorded operation (a non-leaf) any assignment raises `RuntimeError` (use
+        `.detach()` for a copy without a graph).
+
+        >>> import autograd_lite as al
+        >>> w = al.zeros(2)
+        >>> w.requires_grad = True
+        >>> (w * 2).requires_grad
+        True
+        """
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         value = bool(value)
-        if self.grad_fn is not None and not value:
+        if self.grad_fn is not None:
+            # PyTorch's messages: turning it off names the way to get a tensor without a graph.
             raise RuntimeError(
-                "requires_grad can only be changed on leaf tensors; use .detach() to get a tensor without a graph"
+                "you can only change requires_grad flags of leaf variables."
+                if value
+                else _NON_LEAF_REQUIRES_GRAD_OFF
             )
         if value and self._data.dtype.kind != "f":
             raise TypeError(
-                f"only floating-point tensors can require gradients, got dtype {self._data.dtype}"
+                f"only Tensors of floating point dtype can require gradients, got dtype {self._data.dtype}"
             )
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set `requires_grad` in place and return self."""
+        """Set `requires_grad` in place and return self (PyTorch's method form).
+
+        Args:
+            requires_grad: the new flag. On a non-leaf, `True` changes nothing (it already
+                requires grad) and `False` raises `RuntimeError`, as PyTorch.
+
+        >>> import autograd_lite as al
+        >>> al.zeros(2).requires_grad_()
+        tensor([0., 0.], requires_grad=True)
+        """
+        if requires_grad and self.grad_fn is not None:
+            return self
         self.requires_grad = requires_grad
         return self
 
     @property
     def grad(self) -> Tensor | None:
-        """The accumulated gradient (a Tensor) or None."""
+        """The gradient accumulated by `backward()` (a Tensor of this tensor's shape) or None.
+
+        Assignable: `t.grad = None` clears it; a Tensor or array of the same shape replaces it
+        (another shape raises `ValueError`). A non-leaf keeps its gradient only after
+        `retain_grad()`.
+
+        >>> import autograd_lite as al
+        >>> x = al.tensor([1.0, 2.0], requires_grad=True)
+        >>> (3 * x).sum().backward(); x.grad
+        tensor([3., 3.])
+        """
         return self._grad
 
     @grad.setter
@@ -211,11 +269,27 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors not produced by a recorded operation."""
+        """True for tensors not produced by a recorded operation (`grad_fn is None`): tensors
+        made by the user, and results computed from tensors that do not require grad.
+
+        >>> import autograd_lite as al
+        >>> x = al.tensor([1.0], requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        """Keep this non-leaf tensor's gradient in `.grad` after backward; takes no arguments.
+
+        On a leaf it changes nothing (leaves always keep theirs); on a tensor that does not
+        require grad it raises `RuntimeError`.
+
+        >>> import autograd_lite as al
+        >>> x = al.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * 2; y.retain_grad(); y.sum().backward(); y.grad
+        tensor([1., 1.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
         node = self.grad_fn
@@ -226,11 +300,25 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
-        """Whether `retain_grad()` was called on this non-leaf tensor."""
+        """Whether `retain_grad()` was called on this non-leaf tensor (False on leaves).
+
+        >>> import autograd_lite as al
+        >>> (al.tensor([1.0], requires_grad=True) * 2).retains_grad
+        False
+        """
         return self.grad_fn is not None and self.grad_fn.retained is not None
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; it may return a replacement.
+
+        Args:
+            hook: called with the gradient (a Tensor) each time a backward computes this
+                tensor's gradient, before it is accumulated or passed on; returning a
+                Tensor of the same shape replaces the gradient, returning None keeps it.
+
+        Returns:
+            A handle whose `remove()` unregisters the hook. Raises `RuntimeError` on a
+            tensor that does not require grad.
 
         >>> import autograd_lite as al
         >>> x = al.tensor([1.0, 2.0], requires_grad=True)
@@ -251,14 +339,32 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dimension, a tuple of ints.
+
+        >>> import autograd_lite as al
+        >>> al.zeros(2, 3).shape
+        (2, 3)
+        """
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions (0 for a scalar tensor).
+
+        >>> import autograd_lite as al
+        >>> al.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type, a NumPy dtype.
+
+        >>> import autograd_lite as al
+        >>> al.tensor([1, 2]).dtype
+        dtype('int64')
+        """
         return self._data.dtype
 
     @property
@@ -267,41 +373,64 @@ class Tensor:
         return self._data.size
 
     def numel(self) -> int:
-        """Number of elements."""
+        """The number of elements (the product of the shape); takes no arguments.
+
+        >>> import autograd_lite as al
+        >>> al.zeros(2, 3).numel()
+        6
+        """
         return self._data.size
 
     def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
+        """The value of a one-element tensor (any shape) as a Python number; takes no
+        arguments. Other sizes raise `ValueError` naming the shape.
+
+        >>> import autograd_lite as al
+        >>> al.tensor([[2.5]]).item()
+        2.5
+        """
         if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with exactly one element, got shape {self.shape}")
         return self._data.item()
 
     def tolist(self) -> Any:
-        """The values as (nested) Python lists."""
+        """The values as (nested) Python lists of Python numbers (a number for a 0-d tensor);
+        takes no arguments.
+
+        >>> import autograd_lite as al
+        >>> al.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return self._data.tolist()
 
     def __len__(self) -> int:
+        """The size of the first dimension (`TypeError` for a 0-d tensor)."""
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
 
     def __iter__(self):
+        """The sub-tensors along the first dimension, `self[0]`, `self[1]`, ... (in the graph)."""
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self._data)))
 
     def __bool__(self) -> bool:
+        """The truth of a one-element tensor; `RuntimeError` for other sizes (ambiguous)."""
         if self._data.size != 1:
             raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements is ambiguous")
         return bool(self._data)
 
     def __float__(self) -> float:
+        """`float(t)` for a one-element tensor."""
         return float(self.item())
 
     def __int__(self) -> int:
+        """`int(t)` for a one-element tensor (truncates toward zero)."""
         return int(self.item())
 
     def __index__(self) -> int:
+        """A one-element integer tensor used as an index (`range(t)`, `seq[t]`)."""
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of one element can be used as an index")
         return int(self._data.item())
@@ -309,6 +438,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
+        """PyTorch's form: the values, then the dtype unless default, and `grad_fn=<name>` or
+        `requires_grad=True`."""
         body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
         dtype = self._data.dtype
@@ -350,6 +481,11 @@ class Tensor:
 
 
 _new_tensor = object.__new__
+
+_NON_LEAF_REQUIRES_GRAD_OFF = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
 
 
 def _requires_grad_in(values: Any) -> bool:
