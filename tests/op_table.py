@@ -613,7 +613,7 @@ OPS: list[OpSpec] = [
     OpSpec(
         "transpose",
         "transpose",
-        lambda x, axes: x.transpose() if axes is None else x.transpose(*axes),
+        lambda x, axes: x.transpose() if axes is None else x.transpose(axes),
         lambda x, axes: np.transpose(x, axes),
         draw_transpose,
         lambda x, axes: x.permute(tuple(range(x.ndim - 1, -1, -1)) if axes is None else axes),
