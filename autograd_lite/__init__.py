@@ -48,10 +48,28 @@ from .ops.elementwise import (
     tanh,
     where,
 )
+from .ops.gather import gather, index_select, masked_fill, masked_select, nonzero, tril, triu
 from .ops.indexing import getitem
 from .ops.linalg import linear, matmul
 from .ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
-from .ops.shape import broadcast_to, concatenate, flatten, reshape, squeeze, stack, transpose, unsqueeze
+from .ops.shape import (
+    broadcast_to,
+    cat,
+    chunk,
+    concatenate,
+    flatten,
+    flip,
+    permute,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unbind,
+    unflatten,
+    unsqueeze,
+)
 from .ops.softmax import log_softmax, softmax
 from .random import manual_seed
 from .serialization import load, save
@@ -72,6 +90,8 @@ __all__ = [
     "softplus", "gelu", "clip", "maximum", "minimum", "where",
     "sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin",
     "reshape", "transpose", "flatten", "squeeze", "unsqueeze", "broadcast_to", "concatenate",
+    "cat", "chunk", "flip", "permute", "split", "t", "unbind", "unflatten",
+    "gather", "index_select", "masked_fill", "masked_select", "nonzero", "tril", "triu",
     "stack", "getitem", "softmax", "log_softmax",
 ]  # fmt: skip
 

@@ -37,7 +37,7 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     lead = len(grad_shape) - len(shape)
     if lead < 0:
         # A gradient of lower rank (a 0-d one for a (1, 1) input) only needs reshaping.
-        return grad.reshape(shape) if grad.size == _size(shape) else _broadcast(grad, shape)
+        return grad.reshape(shape) if _size(grad_shape) == _size(shape) else _broadcast(grad, shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1
     )

@@ -78,9 +78,9 @@ def gradcheck(
 def _analytical_jacobians(outputs: tuple, wrt: list) -> list[list[np.ndarray]]:
     jacobians = []
     for output in outputs:
-        rows = [np.zeros((output.size, t.size)) for t in wrt]
+        rows = [np.zeros((output.numel(), t.numel())) for t in wrt]
         if output.requires_grad:
-            for k in range(output.size):
+            for k in range(output.numel()):
                 seed = np.zeros(output.shape, dtype=output.dtype)
                 seed.flat[k] = 1
                 grads = autograd_grad(
@@ -97,7 +97,7 @@ def _numerical_jacobians(
     func: Callable, inputs: tuple, checked: list, output_shapes: list, eps: float
 ) -> list[list[np.ndarray]]:
     sizes = [int(np.prod(s, dtype=np.int64)) for s in output_shapes]
-    jacobians = [[np.zeros((size, inputs[i].size)) for i in checked] for size in sizes]
+    jacobians = [[np.zeros((size, inputs[i].numel())) for i in checked] for size in sizes]
     with no_grad():
         for position, input_index in enumerate(checked):
             # The analytical pass's retained graph may still hold the input read-only;

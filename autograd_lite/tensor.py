@@ -357,6 +357,15 @@ class Tensor:
         """
         return self._data.ndim
 
+    def dim(self) -> int:
+        """Number of dimensions (PyTorch's spelling of `ndim`).
+
+        >>> import autograd_lite as al
+        >>> al.zeros(2, 3).dim()
+        2
+        """
+        return self._data.ndim
+
     @property
     def dtype(self) -> np.dtype:
         """The element type, a NumPy dtype.
@@ -367,10 +376,26 @@ class Tensor:
         """
         return self._data.dtype
 
-    @property
-    def size(self) -> int:
-        """Number of elements (NumPy's `size`; `numel()` is the PyTorch spelling)."""
-        return self._data.size
+    def size(self, dim: int | None = None) -> Any:
+        """The shape as a tuple, or with `dim` (negative counts from the end) that dimension's
+        length, as PyTorch's `size`; `numel()` counts the elements.
+
+        >>> import autograd_lite as al
+        >>> x = al.zeros(2, 3)
+        >>> x.size(), x.size(-1)
+        ((2, 3), 3)
+        """
+        shape = self._data.shape
+        if dim is None:
+            return shape
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise TypeError(f"size() takes an int dimension, got {type(dim).__name__} {dim!r}")
+        ndim = len(shape)
+        if not -ndim <= dim < ndim:
+            raise np.exceptions.AxisError(
+                f"axis {dim} is out of range for a tensor of {ndim} dimensions (shape {shape})"
+            )
+        return shape[dim]
 
     def numel(self) -> int:
         """The number of elements (the product of the shape); takes no arguments.

@@ -240,7 +240,7 @@ def batch_norm(
                 f"batch_norm: {name} has shape {value.shape}, expected ({channels},) for input {shape}"
             )
     if training or running_mean is None or running_var is None:
-        count = x.size // channels
+        count = x.numel() // channels
         if training and count <= 1:
             raise ValueError(
                 f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}"

@@ -386,6 +386,209 @@ def _has_negative_step(index: Any) -> bool:
     return any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in parts)
 
 
+# -- shapes and indexing in PyTorch's spellings -----------------------------------------------
+
+
+def draw_swap(data: Any) -> Case:
+    """transpose(d0, d1): two dimensions (possibly equal, possibly negative) swapped."""
+    shape = data.draw(SHAPES, label="shape")
+    n = max(len(shape), 1)
+    dims = tuple(data.draw(st.integers(-n, n - 1), label="dim") for _ in range(2))
+    return Case((real(rng_from(data), shape),), {"dims": dims})
+
+
+def np_swap(x: np.ndarray, dims: tuple) -> np.ndarray:
+    return np.swapaxes(x, *dims) if x.ndim else x
+
+
+def draw_permute(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    ndim = len(shape)
+    perm = data.draw(st.permutations(range(ndim)), label="perm")
+    dims = tuple(data.draw(st.sampled_from([a, a - ndim]), label="sign") for a in perm)
+    return Case((real(rng_from(data), shape),), {"dims": dims})
+
+
+def draw_flatten_range(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    n = max(len(shape), 1)
+    start = data.draw(st.integers(0, n - 1), label="start")
+    end = data.draw(st.integers(start, n - 1), label="end")
+    start -= n * data.draw(st.integers(0, 1), label="negative_start")
+    end -= n * data.draw(st.integers(0, 1), label="negative_end")
+    return Case((real(rng_from(data), shape),), {"start_dim": start, "end_dim": end})
+
+
+def np_flatten_range(x: np.ndarray, start_dim: int, end_dim: int) -> np.ndarray:
+    if not x.ndim:
+        return x.reshape(1)
+    start, end = start_dim % x.ndim, end_dim % x.ndim
+    return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1 :])
+
+
+def draw_unflatten(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    n = shape[dim]
+    first = data.draw(st.sampled_from([d for d in range(1, n + 1) if n % d == 0]), label="first")
+    sizes = [first, n // first]
+    if data.draw(st.booleans(), label="infer"):
+        sizes[data.draw(st.integers(0, 1), label="infer_at")] = -1
+    return Case((real(rng_from(data), shape),), {"dim": dim, "sizes": tuple(sizes)})
+
+
+def np_unflatten(x: np.ndarray, dim: int, sizes: tuple) -> np.ndarray:
+    dim %= x.ndim
+    return x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1 :])
+
+
+def draw_squeeze_any(data: Any) -> Case:
+    """squeeze(dim) on any dimension: one that is not 1 stays (PyTorch)."""
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=2), label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    return Case((real(rng_from(data), shape),), {"dim": dim})
+
+
+def np_squeeze_any(x: np.ndarray, dim: int) -> np.ndarray:
+    return np.squeeze(x, axis=dim) if x.shape[dim] == 1 else x
+
+
+def draw_expand(data: Any) -> Case:
+    """expand(*sizes): new leading dimensions, stretched size-1 ones and -1 for kept ones."""
+    case = draw_broadcast_to(data)
+    (x,) = case.arrays
+    target = list(case.kwargs["shape"])
+    lead = len(target) - x.ndim
+    for i, n in enumerate(x.shape):
+        if n == target[lead + i] and data.draw(st.booleans(), label="keep_as_minus_one"):
+            target[lead + i] = -1
+    return Case((x,), {"sizes": tuple(target)})
+
+
+def np_expand(x: np.ndarray, sizes: tuple) -> np.ndarray:
+    lead = len(sizes) - x.ndim
+    return np.broadcast_to(x, tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes)))
+
+
+def draw_repeat(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    extra = data.draw(st.integers(0 if shape else 1, 2), label="extra")
+    reps = tuple(data.draw(st.integers(1, 3), label="rep") for _ in range(len(shape) + extra))
+    return Case((real(rng_from(data), shape),), {"reps": reps})
+
+
+def draw_flip(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    chosen = data.draw(st.lists(st.integers(0, ndim - 1), unique=True, min_size=1), label="dims")
+    dims = tuple(data.draw(st.sampled_from([a, a - ndim]), label="sign") for a in chosen)
+    return Case((real(rng_from(data), shape),), {"dims": dims})
+
+
+def draw_split(data: Any) -> Case:
+    """split by an int chunk size or by a list of sizes, along any dimension."""
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    n = shape[dim]
+    if data.draw(st.booleans(), label="sections"):
+        cuts = sorted(data.draw(st.lists(st.integers(0, n), max_size=3), label="cuts"))
+        sections = [b - a for a, b in zip([0] + cuts, cuts + [n])]
+    else:
+        sections = data.draw(st.integers(1, n + 1), label="size")
+    return Case((real(rng_from(data), shape),), {"sections": sections, "dim": dim})
+
+
+def draw_chunk(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    chunks = data.draw(st.integers(1, 4), label="chunks")
+    return Case((real(rng_from(data), shape),), {"chunks": chunks, "dim": dim})
+
+
+def draw_unbind(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    return Case((real(rng_from(data), shape),), {"dim": dim})
+
+
+def weighted_cat(pieces: Any, dim: int, join: Callable) -> Any:
+    """The pieces joined again, piece i times i + 1 (so a misplaced piece shows)."""
+    return join([p * (i + 1.0) for i, p in enumerate(pieces)], dim)
+
+
+def np_split(x: np.ndarray, sections: Any, dim: int) -> list:
+    n = x.shape[dim]
+    sizes = (
+        sections
+        if isinstance(sections, list)
+        else [sections] * (n // sections) + [n % sections] * bool(n % sections)
+    )
+    return np.split(x, np.cumsum(sizes)[:-1], axis=dim)
+
+
+def np_chunk(x: np.ndarray, chunks: int, dim: int) -> list:
+    return np_split(x, -(-x.shape[dim] // chunks), dim)
+
+
+def draw_gather(data: Any) -> Case:
+    """An index no larger than the input apart from `dim`, with repeated entries."""
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    dim = data.draw(st.integers(-ndim, ndim - 1), label="dim")
+    index_shape = tuple(
+        data.draw(st.integers(1, 4 if i == dim % ndim else n), label="index_size")
+        for i, n in enumerate(shape)
+    )
+    rng = rng_from(data)
+    index = rng.integers(0, shape[dim], index_shape)
+    return Case((real(rng, shape),), {"dim": dim, "index": index})
+
+
+def np_gather(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    dim %= x.ndim
+    part = x[tuple(slice(None) if i == dim else slice(n) for i, n in enumerate(index.shape))]
+    return np.take_along_axis(part, index, axis=dim)
+
+
+def draw_index_select(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    rng = rng_from(data)
+    index = rng.integers(0, shape[dim], data.draw(st.integers(0, 5), label="length"))
+    return Case((real(rng, shape),), {"dim": dim, "index": index})
+
+
+def draw_masked(data: Any) -> Case:
+    """A boolean mask whose shape broadcasts with the input's (either may be larger)."""
+    shapes = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes"
+    )
+    x_shape, mask_shape = shapes.input_shapes
+    rng = rng_from(data)
+    return Case((real(rng, x_shape),), {"mask": np.asarray(rng.random(mask_shape) > 0.5)})
+
+
+def draw_masked_fill_tensor(data: Any) -> Case:
+    """masked_fill with a 0-d tensor value, which gets a gradient too."""
+    case = draw_masked(data)
+    return Case(case.arrays + (np.asarray(rng_from(data).uniform(-2, 2)),), case.kwargs)
+
+
+def np_masked_select(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    return np.broadcast_to(x, shape)[np.broadcast_to(mask, shape)]
+
+
+def draw_triangle(data: Any) -> Case:
+    shape = data.draw(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4), label="shape")
+    diagonal = data.draw(st.integers(-4, 4), label="diagonal")
+    return Case((real(rng_from(data), shape),), {"diagonal": diagonal})
+
+
+def _torch_array(array: np.ndarray) -> Any:
+    return _torch().from_numpy(array)
+
+
 # -- numpy references for composite-free ops ------------------------------------------------------
 
 
@@ -613,7 +816,7 @@ OPS: list[OpSpec] = [
     OpSpec(
         "transpose",
         "transpose",
-        lambda x, axes: x.transpose() if axes is None else x.transpose(*axes),
+        lambda x, axes: x.transpose() if axes is None else x.transpose(axes),
         lambda x, axes: np.transpose(x, axes),
         draw_transpose,
         lambda x, axes: x.permute(tuple(range(x.ndim - 1, -1, -1)) if axes is None else axes),
@@ -688,6 +891,183 @@ OPS: list[OpSpec] = [
         lambda x, index: x[_numpy_index(index)],
         draw_mask_index,
         _torch_getitem,
+    ),
+    # shapes and indexing in PyTorch's spellings
+    OpSpec(
+        "view",
+        "view",
+        lambda x, shape: x.view(*shape),
+        lambda x, shape: x.reshape(shape),
+        draw_reshape,
+        lambda x, shape: x.view(shape),
+    ),
+    OpSpec(
+        "transpose_pair",
+        "transpose",
+        lambda x, dims: x.transpose(*dims),
+        np_swap,
+        draw_swap,
+        lambda x, dims: x.transpose(*dims),
+    ),
+    OpSpec(
+        "permute",
+        "permute",
+        lambda x, dims: x.permute(*dims),
+        lambda x, dims: np.transpose(x, dims),
+        draw_permute,
+        lambda x, dims: x.permute(dims),
+    ),
+    OpSpec(
+        "t",
+        "t",
+        lambda x: x.t(),
+        lambda x: x.T,
+        unary(shapes=hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3)),
+        lambda x: x.t(),
+    ),
+    OpSpec(
+        "flatten_range",
+        "flatten",
+        lambda x, start_dim, end_dim: x.flatten(start_dim, end_dim),
+        np_flatten_range,
+        draw_flatten_range,
+        lambda x, start_dim, end_dim: x.flatten(start_dim, end_dim),
+    ),
+    OpSpec(
+        "unflatten",
+        "unflatten",
+        lambda x, dim, sizes: x.unflatten(dim, sizes),
+        np_unflatten,
+        draw_unflatten,
+        lambda x, dim, sizes: x.unflatten(dim, sizes),
+    ),
+    OpSpec(
+        "squeeze_any_dim",
+        "squeeze",
+        lambda x, dim: x.squeeze(dim=dim),
+        np_squeeze_any,
+        draw_squeeze_any,
+        lambda x, dim: x.squeeze(dim),
+    ),
+    OpSpec(
+        "expand",
+        "expand",
+        lambda x, sizes: x.expand(*sizes),
+        np_expand,
+        draw_expand,
+        lambda x, sizes: x.expand(sizes),
+    ),
+    OpSpec(
+        "repeat",
+        "repeat",
+        lambda x, reps: x.repeat(*reps),
+        np.tile,
+        draw_repeat,
+        lambda x, reps: x.repeat(*reps),
+    ),
+    OpSpec(
+        "flip",
+        "flip",
+        lambda x, dims: x.flip(dims),
+        lambda x, dims: np.flip(x, dims),
+        draw_flip,
+        lambda x, dims: x.flip(dims),
+    ),
+    OpSpec(
+        "split",
+        "split",
+        lambda x, sections, dim: weighted_cat(x.split(sections, dim), dim, al.cat),
+        lambda x, sections, dim: weighted_cat(np_split(x, sections, dim), dim, np.concatenate),
+        draw_split,
+        lambda x, sections, dim: weighted_cat(x.split(sections, dim), dim, _torch().cat),
+    ),
+    OpSpec(
+        "chunk",
+        "chunk",
+        lambda x, chunks, dim: weighted_cat(al.chunk(x, chunks, dim), dim, al.cat),
+        lambda x, chunks, dim: weighted_cat(np_chunk(x, chunks, dim), dim, np.concatenate),
+        draw_chunk,
+        lambda x, chunks, dim: weighted_cat(x.chunk(chunks, dim), dim, _torch().cat),
+    ),
+    OpSpec(
+        "unbind",
+        "unbind",
+        lambda x, dim: weighted_cat(x.unbind(dim), dim, al.stack),
+        lambda x, dim: weighted_cat(list(np.moveaxis(x, dim, 0)), dim, np.stack),
+        draw_unbind,
+        lambda x, dim: weighted_cat(x.unbind(dim), dim, _torch().stack),
+    ),
+    OpSpec(
+        "cat_dim",
+        "cat",
+        lambda *xs, axis: al.cat(xs, dim=axis),
+        lambda *xs, axis: np.concatenate(xs, axis=axis),
+        draw_concatenate,
+        lambda *xs, axis: _torch().cat(xs, dim=axis),
+    ),
+    OpSpec(
+        "stack_dim",
+        "stack",
+        lambda *xs, axis: al.stack(list(xs), dim=axis),
+        lambda *xs, axis: np.stack(xs, axis=axis),
+        draw_stack,
+        lambda *xs, axis: _torch().stack(xs, dim=axis),
+    ),
+    OpSpec(
+        "gather",
+        "gather",
+        lambda x, dim, index: x.gather(dim, al.tensor(index)),
+        np_gather,
+        draw_gather,
+        lambda x, dim, index: x.gather(dim, _torch_array(index)),
+    ),
+    OpSpec(
+        "index_select",
+        "index_select",
+        lambda x, dim, index: al.index_select(x, dim, index.tolist()),
+        lambda x, dim, index: np.take(x, index, axis=dim),
+        draw_index_select,
+        lambda x, dim, index: x.index_select(dim, _torch_array(index)),
+    ),
+    OpSpec(
+        "masked_fill",
+        "masked_fill",
+        lambda x, mask: x.masked_fill(al.tensor(mask), -0.5),
+        lambda x, mask: np.where(mask, -0.5, x),
+        draw_masked,
+        lambda x, mask: x.masked_fill(_torch_array(mask), -0.5),
+    ),
+    OpSpec(
+        "masked_fill_tensor_value",
+        "masked_fill",
+        lambda x, value, mask: al.masked_fill(x, mask, value),
+        lambda x, value, mask: np.where(mask, value, x),
+        draw_masked_fill_tensor,
+        lambda x, value, mask: x.masked_fill(_torch_array(mask), value),
+    ),
+    OpSpec(
+        "masked_select",
+        "masked_select",
+        lambda x, mask: x.masked_select(al.tensor(mask)),
+        np_masked_select,
+        draw_masked,
+        lambda x, mask: x.masked_select(_torch_array(mask)),
+    ),
+    OpSpec(
+        "tril",
+        "tril",
+        lambda x, diagonal: x.tril(diagonal),
+        lambda x, diagonal: np.tril(x, diagonal),
+        draw_triangle,
+        lambda x, diagonal: x.tril(diagonal),
+    ),
+    OpSpec(
+        "triu",
+        "triu",
+        lambda x, diagonal: al.triu(x, diagonal=diagonal),
+        lambda x, diagonal: np.triu(x, diagonal),
+        draw_triangle,
+        lambda x, diagonal: _torch().triu(x, diagonal=diagonal),
     ),
     # matrix products
     OpSpec("matmul", "matmul", lambda a, b: a @ b, np.matmul, draw_matmul, lambda a, b: a @ b),

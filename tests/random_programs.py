@@ -170,7 +170,7 @@ AL_OPS: dict[str, Callable[..., Any]] = {
     "log_softmax": lambda a, axis: a.log_softmax(axis=axis),
     "reshape": lambda a, shape: a.reshape(*shape),
     "T": lambda a: a.T,
-    "permute": lambda a, perm: a.transpose(*perm),
+    "permute": lambda a, perm: a.permute(*perm),
     "squeeze": lambda a, axis: a.squeeze(axis),
     "unsqueeze": lambda a, axis: a.unsqueeze(axis),
     "broadcast_to": lambda a, shape: a.broadcast_to(shape),

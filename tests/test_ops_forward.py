@@ -25,6 +25,14 @@ GRAD_FN_ALIASES = {
     "flatten": "reshape",
     "squeeze": "reshape",
     "unsqueeze": "reshape",
+    "view": "reshape",
+    "unflatten": "reshape",
+    "permute": "transpose",
+    "t": "transpose",
+    "cat": "concatenate",
+    "split": "concatenate",  # the table joins the pieces again
+    "chunk": "concatenate",
+    "unbind": "stack",
 }
 
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-12)}

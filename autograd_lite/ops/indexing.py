@@ -1,4 +1,5 @@
-"""Indexing `x[index]`: basic slices, integers, integer arrays and boolean masks.
+"""Indexing `x[index]`: basic slices, integers, integer arrays (also lists, ranges and
+integer Tensors) and boolean masks.
 
 The derivative scatters the gradient back into zeros of the input's shape;
 repeated integer indices accumulate.
@@ -108,7 +109,7 @@ def index_put(x: Any, index: Any, value: Any) -> Tensor:
 
 
 def _normalize_index(index: Any, shape: tuple) -> tuple:
-    """`index` as a tuple whose array parts are ndarrays (from Tensors and lists)."""
+    """`index` as a tuple whose array parts are ndarrays (from Tensors, lists and ranges)."""
     if not isinstance(index, tuple):
         index = (index,)
     parts = []
@@ -117,7 +118,7 @@ def _normalize_index(index: Any, shape: tuple) -> tuple:
             part = part._data
         if isinstance(part, np.ndarray):
             part = part.copy()  # the node keeps the index: later writes to it must not matter
-        elif isinstance(part, list):
+        elif isinstance(part, (list, range)):
             part = np.asarray(part)
             if part.size == 0:
                 part = part.astype(np.int64)
@@ -127,7 +128,7 @@ def _normalize_index(index: Any, shape: tuple) -> tuple:
         elif not (part is None or part is Ellipsis or isinstance(part, (slice, int, np.integer))):
             raise IndexError(
                 f"invalid index {part!r} of type {type(part).__name__}: use ints, slices, "
-                "None, ..., integer arrays or boolean masks"
+                "None, ..., integer arrays, lists, ranges or boolean masks"
             )
         parts.append(part)
     return tuple(parts)
