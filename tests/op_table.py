@@ -450,7 +450,8 @@ def _torch() -> Any:
 
 
 def np_erf(x: np.ndarray) -> np.ndarray:
-    return np.vectorize(math.erf, otypes=[np.float64])(x)
+    x = np.asarray(x)
+    return np.vectorize(math.erf, otypes=[np.float64])(x).astype(x.dtype)
 
 
 def np_gelu_erf(x: np.ndarray) -> np.ndarray:
@@ -541,7 +542,7 @@ OPS: list[OpSpec] = [
         "rmatmul",
         "rmatmul",
         lambda b, a: a @ b,  # an ndarray on the left: NumPy hands the product to the Tensor
-        lambda b, a: a @ b,
+        lambda b, a: a.astype(b.dtype) @ b,  # plain data takes the Tensor's dtype
         lambda data: _constant_left(draw_matmul(data)),
         lambda b, a: _torch().from_numpy(a) @ b,
     ),
@@ -629,7 +630,7 @@ OPS: list[OpSpec] = [
     OpSpec("silu_method", "silu", lambda x: x.silu(), lambda x: x / (1 + np.exp(-x)), unary(), _torch_f_silu),
     OpSpec(
         "clamp",
-        "clamp",
+        "clip",
         lambda x, low, high: x.clamp(min=low, max=high),
         lambda x, low, high: np.clip(x, low, high),
         draw_clip,
@@ -646,13 +647,13 @@ OPS: list[OpSpec] = [
     OpSpec(
         "clamp_tensor_min",
         "clamp",
-        lambda x, low, high: x.clamp(min=low) + 0 * high,
-        lambda x, low, high: np.maximum(x, low) + 0 * high,
+        lambda x, low, high: (x + 0 * high).clamp(min=low),
+        lambda x, low, high: np.maximum(x + 0 * high, low),
         draw_clamp_tensors,
-        lambda x, low, high: x.clamp(min=low) + 0 * high,
+        lambda x, low, high: (x + 0 * high).clamp(min=low),
     ),
     OpSpec("sign", "sign", al.sign, np.sign, unary(nonzero), lambda x: x.sign()),
-    OpSpec("square", "square", lambda x: x.square(), np.square, unary(), lambda x: x.square()),
+    OpSpec("square", "pow", lambda x: x.square(), np.square, unary(), lambda x: x.square()),
     OpSpec(
         "pow_method", "pow", lambda a, b: a.pow(b), np.power, binary(positive, real), lambda a, b: a.pow(b)
     ),
@@ -696,7 +697,7 @@ OPS: list[OpSpec] = [
         draw_mm,
         lambda a, b, batched: _torch().bmm(a, b) if batched else _torch().mm(a, b),
     ),
-    OpSpec("outer", "outer", al.outer, np.outer, draw_outer, lambda a, b: _torch().outer(a, b)),
+    OpSpec("outer", "mul", al.outer, np.outer, draw_outer, lambda a, b: _torch().outer(a, b)),
     OpSpec(
         "einsum",
         "einsum",

@@ -237,6 +237,9 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - NumPy/PyTorch's name
     a, b = binary_operands(a, b)
     if _is_bool(a) and _is_bool(b):
         raise TypeError("pow of two bool operands is not supported (as PyTorch); cast one to a number dtype")
+    if _is_integral(a) and _is_integral(b) and np.any(_values(b) < 0):
+        # Raised for every base, empty ones included (NumPy checks only when it computes).
+        raise ValueError("Integers to negative integer powers are not allowed; use a float base")
     return Pow.apply(a, b)
 
 
