@@ -76,6 +76,22 @@ from .serialization import load, save
 from .tensor import Tensor, as_tensor
 from .trace import explain_backward, record_grad_norms
 
+# PyTorch spellings: dtype names, factories, conversions, elementwise and matrix functions.
+# isort: split
+from .dtypes import bool_ as bool
+from .dtypes import float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import float16 as half
+from .dtypes import float32 as float
+from .dtypes import float64 as double
+from .dtypes import int32 as int
+from .dtypes import int64 as long
+from .factories import empty, empty_like, from_numpy, full_like, linspace, rand_like, randint, randn_like
+from .grad_mode import inference_mode, is_inference_mode_enabled
+from .ops.arithmetic import allclose, bitwise_not, eq, equal, ge, gt, isclose, le, lt, ne, square
+from .ops.elementwise import clamp, sign, silu
+from .ops.linalg import bmm, einsum, mm, outer
+from .ops.special import erf
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -93,6 +109,12 @@ __all__ = [
     "cat", "chunk", "flip", "permute", "split", "t", "unbind", "unflatten",
     "gather", "index_select", "masked_fill", "masked_select", "nonzero", "tril", "triu",
     "stack", "getitem", "softmax", "log_softmax",
+    "float16", "float32", "float64", "half", "float", "double", "int8", "int16", "int32", "int64",
+    "int", "long", "uint8", "bool",
+    "empty", "empty_like", "from_numpy", "full_like", "linspace", "rand_like", "randint", "randn_like",
+    "inference_mode", "is_inference_mode_enabled",
+    "eq", "ne", "lt", "le", "gt", "ge", "square", "bitwise_not", "allclose", "isclose", "equal",
+    "clamp", "sign", "silu", "erf", "mm", "bmm", "outer", "einsum",
 ]  # fmt: skip
 
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):

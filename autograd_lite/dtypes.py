@@ -92,3 +92,17 @@ def _collect_kinds(data: Any, kinds: set) -> None:
             kinds.add(np.dtype(item.dtype).kind)
         else:
             kinds.add("f")
+
+
+# PyTorch's dtype names (exported as `al.float32`, `al.float`, `al.long`, ...): NumPy dtypes,
+# so they are accepted wherever a dtype is taken. `al.float`/`al.int`/`al.bool` are bound in
+# __init__, so that this module keeps Python's builtins of those names.
+float16 = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)

@@ -94,3 +94,60 @@ class enable_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
     """
 
     mode = True
+
+
+class _InferenceState(threading.local):
+    enabled = False
+
+
+_inference = _InferenceState()
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether the current thread is inside `inference_mode()`.
+
+    >>> import autograd_lite as al
+    >>> al.is_inference_mode_enabled()
+    False
+    """
+    return _inference.enabled
+
+
+class inference_mode(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """No graph recording, as `no_grad` (PyTorch's `inference_mode`): a context manager and a
+    decorator, with or without parentheses; `inference_mode(False)` changes nothing.
+
+    >>> import autograd_lite as al
+    >>> x = al.tensor([1.0], requires_grad=True)
+    >>> with al.inference_mode():
+    ...     (x * 2).requires_grad
+    False
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # used bare as a decorator: `@al.inference_mode`
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self._inference = bool(mode)
+        self.mode = False  # what grad mode is inside (used only when self._inference)
+
+    def __enter__(self) -> None:
+        self._previous_inference = _inference.enabled
+        if self._inference:
+            _inference.enabled = True
+            super().__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._inference:
+            super().__exit__(*exc_info)
+        _inference.enabled = self._previous_inference
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(self._inference):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -10,7 +10,6 @@ are array-level `Op`s defined below, written so that `create_graph=True` works.
 
 from __future__ import annotations
 
-import inspect
 import math
 from typing import Any
 
@@ -118,35 +117,7 @@ def silu(input: Any, inplace: bool = False) -> Tensor:
     >>> F.silu(al.tensor([0.0, 1e4])).tolist()
     [0.0, 10000.0]
     """
-    input = as_tensor(input)
-    return input * sigmoid(input)
-
-
-_SQRT_HALF = math.sqrt(0.5)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-# math.erf is exact to float64 rounding; NumPy has no erf of its own.
-_erf = np.vectorize(math.erf, otypes=[np.float64])
-
-
-class NormalCdf(Op):
-    """Phi(x) = (1 + erf(x / sqrt(2))) / 2;  d/dx = grad * exp(-x**2 / 2) / sqrt(2 pi)"""
-
-    __slots__ = ()
-    name = "normal_cdf"
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return (0.5 * (1.0 + _erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * (np.exp(-0.5 * (x * x)) * _INV_SQRT_2PI)
-
-
-# The library's own gelu takes `approximate` (and has an exact erf form) in newer versions.
-_CORE_GELU_HAS_APPROXIMATE = "approximate" in inspect.signature(al.gelu).parameters
+    return al.silu(input)
 
 
 def gelu(input: Any, approximate: str = "none") -> Tensor:
@@ -159,14 +130,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"approximate must be 'none' or 'tanh', got approximate={approximate!r}")
-    if _CORE_GELU_HAS_APPROXIMATE:
-        return al.gelu(input, approximate=approximate)
-    input = as_tensor(input)
-    if approximate == "tanh":
-        return al.gelu(input)
-    if input.dtype.kind != "f":
-        input = input.astype(al.get_default_dtype())
-    return input * NormalCdf.apply(input)
+    return al.gelu(input, approximate=approximate)
 
 
 # -- dropout and normalisation -------------------------------------------------

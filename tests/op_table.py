@@ -639,10 +639,83 @@ def _torch_f() -> Any:
     return F
 
 
+def _torch_f_silu(x: Any) -> Any:
+    return _torch_f().silu(x)
+
+
 def _torch() -> Any:
     import torch
 
     return torch
+
+
+# -- draws for the PyTorch spellings of elementwise ops and matrix products -----------------------
+
+
+def np_erf(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    return np.vectorize(math.erf, otypes=[np.float64])(x).astype(x.dtype)
+
+
+def np_gelu_erf(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1 + np_erf(x / math.sqrt(2)))
+
+
+def draw_clamp_tensors(data: Any) -> Case:
+    """x and min, max broadcasting to its shape, on three grids that never tie (also min > max)."""
+    shapes = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes"
+    )
+    rng = rng_from(data)
+    _, low_shape, high_shape = shapes.input_shapes
+    x_shape = shapes.result_shape
+    return Case(
+        (on_grid(rng, x_shape, 0.25), on_grid(rng, low_shape, 0.0) - 0.5, on_grid(rng, high_shape, 0.1) + 0.5)
+    )
+
+
+def draw_mm(data: Any) -> Case:
+    n, k, m = (data.draw(st.integers(1, 3), label="size") for _ in range(3))
+    batch = data.draw(st.integers(1, 3), label="batch")
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="batched"):
+        return Case((real(rng, (batch, n, k)), real(rng, (batch, k, m))), {"batched": True})
+    return Case((real(rng, (n, k)), real(rng, (k, m))), {"batched": False})
+
+
+def draw_outer(data: Any) -> Case:
+    n, m = data.draw(st.integers(1, 4), label="n"), data.draw(st.integers(1, 4), label="m")
+    rng = rng_from(data)
+    return Case((real(rng, (n,)), real(rng, (m,))))
+
+
+# (equation, operand shapes): products, diagonals, traces, sums, broadcast ellipses.
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij,ij->", [(2, 3), (2, 3)]),
+    ("i,j,k->ijk", [(2,), (3,), (2,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 2)]),
+    ("...ij,...jk->...ik", [(1, 2, 3), (2, 3, 2)]),
+    ("iij->j", [(2, 2, 3)]),
+    ("ba", [(2, 3)]),
+]
+
+
+def draw_einsum(data: Any) -> Case:
+    equation, shapes = data.draw(st.sampled_from(EINSUM_CASES), label="equation")
+    rng = rng_from(data)
+    return Case(tuple(real(rng, shape) for shape in shapes), {"equation": equation})
+
+
+def draw_rounded_div(data: Any) -> Case:
+    """Quotients by S at least 0.1 away from an integer (floor and trunc are flat there)."""
+    shape = data.draw(SHAPES, label="shape")
+    mode = data.draw(st.sampled_from(["floor", "trunc"]), label="mode")
+    return Case((on_grid(rng_from(data), shape, 0.25),), {"rounding_mode": mode})
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -672,7 +745,7 @@ OPS: list[OpSpec] = [
         "rmatmul",
         "rmatmul",
         lambda b, a: a @ b,  # an ndarray on the left: NumPy hands the product to the Tensor
-        lambda b, a: a @ b,
+        lambda b, a: a.astype(b.dtype) @ b,  # plain data takes the Tensor's dtype
         lambda data: _constant_left(draw_matmul(data)),
         lambda b, a: _torch().from_numpy(a) @ b,
     ),
@@ -712,7 +785,14 @@ OPS: list[OpSpec] = [
         unary(),
         lambda x: _torch_f().softplus(x),
     ),
-    OpSpec("gelu", "gelu", al.gelu, np_gelu, unary(), lambda x: _torch_f().gelu(x, approximate="tanh")),
+    OpSpec(
+        "gelu",
+        "gelu",
+        lambda x: al.gelu(x, approximate="tanh"),
+        np_gelu,
+        unary(),
+        lambda x: _torch_f().gelu(x, approximate="tanh"),
+    ),
     OpSpec(
         "clip",
         "clip",
@@ -734,6 +814,100 @@ OPS: list[OpSpec] = [
         lambda a, b, condition: np.where(condition, a, b),
         draw_where,
         lambda a, b, condition: _torch().where(_torch().from_numpy(condition), a, b),
+    ),
+    # PyTorch spellings of elementwise and arithmetic ops
+    OpSpec("erf", "erf", al.erf, np_erf, unary(), lambda x: x.erf()),
+    OpSpec(
+        "erf_tails", "erf", lambda x: (x * 3).erf(), lambda x: np_erf(x * 3), unary(), lambda x: (x * 3).erf()
+    ),
+    OpSpec("gelu_erf", "gelu", al.gelu, np_gelu_erf, unary(), lambda x: _torch_f().gelu(x)),
+    OpSpec(
+        "gelu_tanh_method",
+        "gelu",
+        lambda x: x.gelu(approximate="tanh"),
+        np_gelu,
+        unary(),
+        lambda x: _torch_f().gelu(x, approximate="tanh"),
+    ),
+    OpSpec("silu", "silu", al.silu, lambda x: x / (1 + np.exp(-x)), unary(), lambda x: _torch_f().silu(x)),
+    OpSpec("silu_method", "silu", lambda x: x.silu(), lambda x: x / (1 + np.exp(-x)), unary(), _torch_f_silu),
+    OpSpec(
+        "clamp",
+        "clip",
+        lambda x, low, high: x.clamp(min=low, max=high),
+        lambda x, low, high: np.clip(x, low, high),
+        draw_clip,
+        lambda x, low, high: x.clamp(min=low, max=high),
+    ),
+    OpSpec(
+        "clamp_tensors",
+        "clamp",
+        lambda x, low, high: al.clamp(x, low, high),
+        lambda x, low, high: np.minimum(np.maximum(x, low), high),
+        draw_clamp_tensors,
+        lambda x, low, high: _torch().clamp(x, low, high),
+    ),
+    OpSpec(
+        "clamp_tensor_min",
+        "clamp",
+        lambda x, low, high: (x + 0 * high).clamp(min=low),
+        lambda x, low, high: np.maximum(x + 0 * high, low),
+        draw_clamp_tensors,
+        lambda x, low, high: (x + 0 * high).clamp(min=low),
+    ),
+    OpSpec("sign", "sign", al.sign, np.sign, unary(nonzero), lambda x: x.sign()),
+    OpSpec("square", "pow", lambda x: x.square(), np.square, unary(), lambda x: x.square()),
+    OpSpec(
+        "pow_method", "pow", lambda a, b: a.pow(b), np.power, binary(positive, real), lambda a, b: a.pow(b)
+    ),
+    OpSpec(
+        "add_alpha",
+        "add",
+        lambda a, b: a.add(b, alpha=0.5),
+        lambda a, b: a + 0.5 * b,
+        binary(),
+        lambda a, b: a.add(b, alpha=0.5),
+    ),
+    OpSpec(
+        "sub_alpha",
+        "sub",
+        lambda a, b: al.sub(a, b, alpha=2),
+        lambda a, b: a - 2 * b,
+        binary(),
+        lambda a, b: _torch().sub(a, b, alpha=2),
+    ),
+    OpSpec("mul_method", "mul", lambda a, b: a.mul(b), np.multiply, binary(), lambda a, b: a.mul(b)),
+    OpSpec(
+        "div_method", "div", lambda a, b: a.div(b), np.divide, binary(real, nonzero), lambda a, b: a.div(b)
+    ),
+    OpSpec(
+        "div_rounding",
+        "div",
+        lambda x, rounding_mode: x.div(S, rounding_mode=rounding_mode),
+        lambda x, rounding_mode: np.floor(x / S) if rounding_mode == "floor" else np.trunc(x / S),
+        draw_rounded_div,
+        lambda x, rounding_mode: x.div(S, rounding_mode=rounding_mode),
+    ),
+    OpSpec("neg_method", "neg", lambda x: x.neg(), np.negative, unary(), lambda x: x.neg()),
+    OpSpec(
+        "matmul_method", "matmul", lambda a, b: a.matmul(b), np.matmul, draw_matmul, lambda a, b: a.matmul(b)
+    ),
+    OpSpec(
+        "mm_bmm",
+        "matmul",
+        lambda a, b, batched: al.bmm(a, b) if batched else al.mm(a, b),
+        lambda a, b, batched: a @ b,
+        draw_mm,
+        lambda a, b, batched: _torch().bmm(a, b) if batched else _torch().mm(a, b),
+    ),
+    OpSpec("outer", "mul", al.outer, np.outer, draw_outer, lambda a, b: _torch().outer(a, b)),
+    OpSpec(
+        "einsum",
+        "einsum",
+        lambda *operands, equation: al.einsum(equation, *operands),
+        lambda *operands, equation: np.einsum(equation, *operands),
+        draw_einsum,
+        lambda *operands, equation: _torch().einsum(equation, *operands),
     ),
     # reductions
     OpSpec(

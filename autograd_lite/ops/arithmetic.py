@@ -1,4 +1,5 @@
-"""Arithmetic operators: + - * / ** and unary minus, dtype casts, comparisons."""
+"""Arithmetic operators: + - * / // ** and unary minus, comparisons, and the bitwise
+`& | ^ ~` of bool and integer tensors; their PyTorch method names (`add`, `eq`, ...)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,15 @@ class Add(Op):
         return grad, grad
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """Elementwise a + b with NumPy broadcasting.
+def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    """Elementwise a + alpha * b with NumPy broadcasting (PyTorch's `add`).
 
     >>> import autograd_lite as al
-    >>> al.add(al.tensor([1.0, 2.0]), 1.0)
-    tensor([2., 3.])
+    >>> al.add(al.tensor([1.0, 2.0]), 1.0, alpha=2)
+    tensor([3., 4.])
     """
+    if alpha != 1:
+        b = _scaled(a, b, alpha)
     a, b = binary_operands(a, b)
     return Add.apply(a, b)
 
@@ -53,10 +56,26 @@ class Sub(Op):
         return grad, -grad
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """Elementwise a - b with NumPy broadcasting."""
+def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    """Elementwise a - alpha * b with NumPy broadcasting (PyTorch's `sub`).
+
+    >>> import autograd_lite as al
+    >>> al.tensor([1.0, 2.0]).sub(1.0, alpha=0.5)
+    tensor([0.5, 1.5])
+    """
+    if alpha != 1:
+        b = _scaled(a, b, alpha)
     a, b = binary_operands(a, b)
     return Sub.apply(a, b)
+
+
+def _scaled(a: Any, b: Any, alpha: Any) -> Any:
+    """alpha * b for add/sub; PyTorch refuses a float alpha with integer operands."""
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.number)):
+        raise TypeError(f"alpha must be a real number, got {alpha!r}")
+    if isinstance(alpha, (float, np.floating)) and _is_integral(a) and _is_integral(b):
+        raise TypeError(f"for integer or bool operands alpha must be an integer, got {alpha!r}")
+    return mul(b, alpha) if isinstance(b, Tensor) else b * alpha
 
 
 class Mul(Op):
@@ -105,8 +124,47 @@ class Div(Op):
         return grad_a, (-grad_a * out if ctx.inputs[1] is not None else None)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """Elementwise true division; integer operands give the default float dtype."""
+class RoundedDiv(Op):
+    """a / b rounded toward zero ("trunc") or down ("floor");  d/da = d/db = 0 (PyTorch's)"""
+
+    __slots__ = ()
+    name = "div"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        if rounding_mode == "floor":
+            return np.floor_divide(a, b)
+        if np.result_type(a, b).kind == "f":
+            return np.trunc(a / b)
+        quotient = np.floor_divide(a, b)
+        # Integer floor division rounds negative quotients down: move them up when inexact.
+        return quotient + ((quotient < 0) & (quotient * b != a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        zero = grad * 0
+        return zero, zero, None
+
+
+def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
+    """Elementwise a / b; `rounding_mode` None (true division; integer operands give the
+    default float dtype), "trunc" or "floor" (which keep integer dtypes), as PyTorch's `div`.
+
+    >>> import autograd_lite as al
+    >>> al.tensor([5, -7]).div(2, rounding_mode="floor")
+    tensor([ 2, -4])
+    """
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor', got {rounding_mode!r}"
+            )
+        a, b = binary_operands(a, b)
+        if not isinstance(a, Tensor):
+            a = as_tensor(a)
+        if _is_integral(a) and _is_integral(b) and np.any(_values(b) == 0):
+            raise RuntimeError("ZeroDivisionError: integer division by zero in div")
+        return RoundedDiv.apply(a, b, rounding_mode)
     a, b = binary_operands(a, b)
     if _is_integral(a) and _is_integral(b):
         float_dtype = dtypes.get_default_dtype()
@@ -179,11 +237,24 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - NumPy/PyTorch's name
     a, b = binary_operands(a, b)
     if _is_bool(a) and _is_bool(b):
         raise TypeError("pow of two bool operands is not supported (as PyTorch); cast one to a number dtype")
+    if _is_integral(a) and _is_integral(b) and np.any(_values(b) < 0):
+        # Raised for every base, empty ones included (NumPy checks only when it computes).
+        raise ValueError("Integers to negative integer powers are not allowed; use a float base")
     return Pow.apply(a, b)
 
 
 def _is_bool(value: Any) -> bool:
     return value._data.dtype.kind == "b" if isinstance(value, Tensor) else isinstance(value, (bool, np.bool_))
+
+
+def square(x: Any) -> Tensor:
+    """Elementwise x ** 2 (integer dtypes stay integer).
+
+    >>> import autograd_lite as al
+    >>> al.square(al.tensor([-2.0, 3.0]))
+    tensor([4., 9.])
+    """
+    return pow(x, 2)
 
 
 class Neg(Op):
@@ -229,6 +300,106 @@ def compare(ufunc: Callable, a: Any, b: Any) -> Tensor:
     return Tensor._make(np.asarray(result), None)
 
 
+def eq(a: Any, b: Any) -> Tensor:
+    """Elementwise a == b as a bool tensor (no gradient).
+
+    >>> import autograd_lite as al
+    >>> al.eq(al.tensor([1, 2]), 2)
+    tensor([False,  True])
+    """
+    return compare(np.equal, a, b)
+
+
+def ne(a: Any, b: Any) -> Tensor:
+    """Elementwise a != b as a bool tensor (no gradient)."""
+    return compare(np.not_equal, a, b)
+
+
+def lt(a: Any, b: Any) -> Tensor:
+    """Elementwise a < b as a bool tensor (no gradient)."""
+    return compare(np.less, a, b)
+
+
+def le(a: Any, b: Any) -> Tensor:
+    """Elementwise a <= b as a bool tensor (no gradient)."""
+    return compare(np.less_equal, a, b)
+
+
+def gt(a: Any, b: Any) -> Tensor:
+    """Elementwise a > b as a bool tensor (no gradient)."""
+    return compare(np.greater, a, b)
+
+
+def ge(a: Any, b: Any) -> Tensor:
+    """Elementwise a >= b as a bool tensor (no gradient)."""
+    return compare(np.greater_equal, a, b)
+
+
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """Elementwise |a - b| <= atol + rtol * |b| as a bool tensor (PyTorch's `isclose`).
+
+    >>> import autograd_lite as al
+    >>> al.isclose(al.tensor([1.0, 2.0]), al.tensor([1.0, 2.1]))
+    tensor([ True, False])
+    """
+    a_data = a._data if isinstance(a, Tensor) else _comparable(a)
+    b_data = b._data if isinstance(b, Tensor) else _comparable(b)
+    try:
+        result = np.isclose(a_data, b_data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError as error:
+        raise ValueError(
+            f"isclose: shapes {np.shape(a_data)} and {np.shape(b_data)} do not broadcast: {error}"
+        ) from None
+    return Tensor._make(np.asarray(result), None)
+
+
+def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Whether every element of `a` is close to `b`'s (see `isclose`), as a Python bool.
+
+    >>> import autograd_lite as al
+    >>> al.allclose(al.tensor([1.0, 2.0]), al.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
+    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)._data.all())
+
+
+def equal(a: Any, b: Any) -> bool:
+    """True if `a` and `b` have the same shape and the same values (PyTorch's `equal`).
+
+    >>> import autograd_lite as al
+    >>> al.equal(al.tensor([1, 2]), al.tensor([1.0, 2.0]))
+    True
+    """
+    a_data, b_data = as_tensor(a)._data, as_tensor(b)._data
+    return a_data.shape == b_data.shape and bool(np.array_equal(a_data, b_data))
+
+
+def bitwise(ufunc: Callable, a: Any, b: Any) -> Tensor:
+    """`& | ^` of bool or integer tensors (PyTorch's promotion; no gradient)."""
+    a, b = binary_operands(a, b)
+    for operand in (a, b):
+        kind = operand._data.dtype.kind if isinstance(operand, Tensor) else np.asarray(operand).dtype.kind
+        if kind not in "biu":
+            dtype = operand._data.dtype if isinstance(operand, Tensor) else type(operand).__name__
+            raise TypeError(f"{ufunc.__name__} is only defined on bool and integer tensors, got {dtype}")
+    a_data = a._data if isinstance(a, Tensor) else a
+    b_data = b._data if isinstance(b, Tensor) else b
+    return Tensor._make(np.asarray(ufunc(a_data, b_data)), None)
+
+
+def bitwise_not(x: Any) -> Tensor:
+    """`~x`: logical not of a bool tensor, bitwise not of an integer tensor (no gradient).
+
+    >>> import autograd_lite as al
+    >>> ~al.tensor([True, False])
+    tensor([False,  True])
+    """
+    x = as_tensor(x)
+    if x._data.dtype.kind not in "biu":
+        raise TypeError(f"~ is only defined on bool and integer tensors, got dtype {x._data.dtype}")
+    return Tensor._make(np.invert(x._data), None)
+
+
 Tensor.__add__ = add
 Tensor.__radd__ = lambda self, other: add(other, self)
 Tensor.__sub__ = sub
@@ -237,6 +408,8 @@ Tensor.__mul__ = mul
 Tensor.__rmul__ = lambda self, other: mul(other, self)
 Tensor.__truediv__ = div
 Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__floordiv__ = lambda self, other: div(self, other, rounding_mode="floor")
+Tensor.__rfloordiv__ = lambda self, other: div(other, self, rounding_mode="floor")
 Tensor.__pow__ = pow
 Tensor.__rpow__ = lambda self, other: pow(other, self)
 Tensor.__neg__ = neg
@@ -247,3 +420,26 @@ Tensor.__gt__ = lambda self, other: compare(np.greater, self, other)
 Tensor.__ge__ = lambda self, other: compare(np.greater_equal, self, other)
 Tensor.__eq__ = lambda self, other: compare(np.equal, self, other)
 Tensor.__ne__ = lambda self, other: compare(np.not_equal, self, other)
+Tensor.__and__ = lambda self, other: bitwise(np.bitwise_and, self, other)
+Tensor.__rand__ = lambda self, other: bitwise(np.bitwise_and, other, self)
+Tensor.__or__ = lambda self, other: bitwise(np.bitwise_or, self, other)
+Tensor.__ror__ = lambda self, other: bitwise(np.bitwise_or, other, self)
+Tensor.__xor__ = lambda self, other: bitwise(np.bitwise_xor, self, other)
+Tensor.__rxor__ = lambda self, other: bitwise(np.bitwise_xor, other, self)
+Tensor.__invert__ = bitwise_not
+Tensor.add = add
+Tensor.sub = sub
+Tensor.mul = mul
+Tensor.div = div
+Tensor.pow = pow
+Tensor.square = square
+Tensor.neg = neg
+Tensor.eq = eq
+Tensor.ne = ne
+Tensor.lt = lt
+Tensor.le = le
+Tensor.gt = gt
+Tensor.ge = ge
+Tensor.isclose = isclose
+Tensor.allclose = allclose
+Tensor.equal = equal

@@ -72,6 +72,7 @@ ARRAY_FUNCTIONS.update(
         np.concatenate: lambda arrays, axis=0: shape.concatenate(arrays, axis),
         np.stack: lambda arrays, axis=0: shape.stack(arrays, axis),
         np.clip: lambda x, a_min=None, a_max=None, **kwargs: elementwise.clip(x, a_min, a_max),
+        np.einsum: lambda subscripts, *operands, **kwargs: linalg.einsum(subscripts, *operands),
         np.shape: lambda x: as_tensor(x).shape,
         np.ndim: lambda x: as_tensor(x).ndim,
     }

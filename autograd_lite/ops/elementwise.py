@@ -12,6 +12,7 @@ from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
 from ._common import as_tensor, binary_operands, cast
+from .special import erf_array, erf_of
 
 
 def _unary_input(x: Any) -> Tensor:
@@ -359,9 +360,29 @@ def softplus(x: Any) -> Tensor:
 
 _GELU_K = math.sqrt(2.0 / math.pi)
 _GELU_C = 0.044715
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 class GELU(Op):
+    """0.5 x (1 + erf(x / sqrt(2)));  d/dx = grad * (0.5 (1 + erf(x / sqrt(2))) + x exp(-x**2 / 2) / sqrt(2 pi))"""
+
+    __slots__ = ()
+    name = "gelu"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return 0.5 * x * (1 + erf_array(x * np.asarray(_INV_SQRT_2, x.dtype)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        slope = 0.5 * (1 + erf_of(x * _INV_SQRT_2)) + x * (_INV_SQRT_2PI * np.exp(-0.5 * (x * x)))
+        return grad * slope
+
+
+class GELUTanh(Op):
     """0.5 x (1 + tanh(k (x + c x**3)));
     d/dx = grad * (0.5 (1 + t) + 0.5 x (1 - t**2) k (1 + 3 c x**2)),  t = tanh(k (x + c x**3))"""
 
@@ -383,9 +404,75 @@ class GELU(Op):
         return grad * slope
 
 
-def gelu(x: Any) -> Tensor:
-    """Elementwise GELU, tanh approximation (PyTorch's approximate='tanh')."""
-    return GELU.apply(_unary_input(x))
+def gelu(x: Any, approximate: str = "none") -> Tensor:
+    """Elementwise GELU as PyTorch's: the exact x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2)))
+    by default, the tanh approximation with `approximate="tanh"`.
+
+    >>> import autograd_lite as al
+    >>> al.gelu(al.tensor([1.0]), approximate="tanh")
+    tensor([0.841192])
+    """
+    if approximate == "none":
+        return GELU.apply(_unary_input(x))
+    if approximate == "tanh":
+        return GELUTanh.apply(_unary_input(x))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+class SiLU(Op):
+    """x * sigmoid(x);  d/dx = grad * s (1 + x (1 - s)),  s = sigmoid(x)"""
+
+    __slots__ = ()
+    name = "silu"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * stable_sigmoid(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        s = sigmoid_of(x)
+        return grad * (s * (1 + x * (1 - s)))
+
+
+def silu(x: Any) -> Tensor:
+    """Elementwise x * sigmoid(x) (the swish activation, PyTorch's SiLU).
+
+    >>> import autograd_lite as al
+    >>> al.silu(al.tensor([0.0, 1e4]))
+    tensor([    0., 10000.])
+    """
+    return SiLU.apply(_unary_input(x))
+
+
+class Sign(Op):
+    """sign(x) in {-1, 0, 1};  d/dx = 0 (as PyTorch: a zero gradient, not none)"""
+
+    __slots__ = ()
+    name = "sign"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+def sign(x: Any) -> Tensor:
+    """Elementwise sign: -1, 0 or 1 in x's dtype (bool stays bool); the gradient is 0.
+
+    >>> import autograd_lite as al
+    >>> al.sign(al.tensor([-2.0, 0.0, 3.0]))
+    tensor([-1.,  0.,  1.])
+    """
+    x = as_tensor(x)
+    if x._data.dtype.kind == "b":
+        return Tensor._make(x._data.copy(), None)
+    return Sign.apply(x)
 
 
 class Clip(Op):
@@ -410,24 +497,87 @@ class Clip(Op):
         return grad * inside, None, None
 
 
-def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - NumPy's names
-    """Elementwise clamp to [min, max]; the gradient passes where min <= x <= max."""
-    if min is None and max is None:
-        raise ValueError("clip needs at least one of min and max")
-    x = as_tensor(x)
-    low = min.item() if isinstance(min, Tensor) else min
-    high = max.item() if isinstance(max, Tensor) else max
+class ClampTensor(Op):
+    """min(max(x, lo), hi) with tensor bounds; the gradient goes to x where lo <= x <= hi, to lo
+    where x < lo <= hi, to hi where max(x, lo) > hi (PyTorch's rule, also when lo > hi)"""
+
+    __slots__ = ()
+    name = "clamp"
+
+    @staticmethod
+    def forward(ctx, x, low, high):
+        raised = x if low is None else np.maximum(x, low)
+        out = raised if high is None else np.minimum(raised, high)
+        to_x = np.ones(out.shape, dtype=bool) if low is None else np.broadcast_to(x >= low, out.shape)
+        to_low = to_high = None
+        if high is not None:
+            to_high = raised > high
+            to_x = to_x & (x <= high)
+        if low is not None:
+            to_low = x < low if high is None else (x < low) & (low <= high)
+        ctx.save_for_backward(to_x, to_low, to_high)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        to_x, to_low, to_high = ctx.saved_tensors
+        return (
+            grad * to_x if ctx.inputs[0] is not None else None,
+            grad * to_low if ctx.inputs[1] is not None else None,
+            grad * to_high if ctx.inputs[2] is not None else None,
+        )
+
+
+def _scalar_bound(name: str, bound: Any) -> Any:
+    if bound is not None and (
+        isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (int, float, np.number))
+    ):
+        raise TypeError(f"clamp's {name} must be a real number, a tensor or None, got {bound!r}")
+    return bound
+
+
+def _clamp_tensor_bounds(x: Tensor, low: Any, high: Any) -> Tensor:
+    """clamp with tensor (or array) bounds, promoted with x as PyTorch's binary ops."""
+    if low is not None:
+        x, low = binary_operands(x, as_tensor(low))
+    if high is not None:
+        x, high = binary_operands(x, as_tensor(high))
+        if low is not None and low._data.dtype != x._data.dtype:
+            low = cast(low, x._data.dtype)
     for name, bound in (("min", low), ("max", high)):
-        if bound is not None and (
-            isinstance(bound, (bool, np.bool_)) or not isinstance(bound, (int, float, np.number))
-        ):
-            raise TypeError(
-                f"clip's {name} must be a real number, a one-element tensor or None, got {bound!r}"
-            )
+        if bound is not None:
+            try:
+                np.broadcast_shapes(bound.shape, x.shape)
+            except ValueError:
+                raise ValueError(
+                    f"clamp: {name} of shape {bound.shape} does not broadcast with the input's shape {x.shape}"
+                ) from None
+    return ClampTensor.apply(x, low, high)
+
+
+def clamp(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Elementwise clamp to [min, max] (PyTorch's `clamp`; NumPy's name `clip` is the same).
+
+    `min` and `max` are numbers, tensors (broadcast with `x`, and differentiable) or None;
+    the gradient passes to x where min <= x <= max.
+
+    >>> import autograd_lite as al
+    >>> al.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    if min is None and max is None:
+        raise ValueError("clamp needs at least one of min and max")
+    x = as_tensor(x)
+    if isinstance(min, (Tensor, np.ndarray, list)) or isinstance(max, (Tensor, np.ndarray, list)):
+        return _clamp_tensor_bounds(x, min, max)
+    low, high = _scalar_bound("min", min), _scalar_bound("max", max)
     if x._data.dtype.kind != "f" and any(isinstance(b, (float, np.floating)) for b in (low, high)):
         # PyTorch's promotion: an integer tensor clamped to float bounds gives the default float.
         x = cast(x, dtypes.get_default_dtype())
     return Clip.apply(x, low, high)
+
+
+clip = clamp
 
 
 class Maximum(Op):
@@ -533,4 +683,7 @@ Tensor.leaky_relu = leaky_relu
 Tensor.elu = elu
 Tensor.softplus = softplus
 Tensor.gelu = gelu
-Tensor.clip = clip
+Tensor.silu = silu
+Tensor.sign = sign
+Tensor.clip = clamp
+Tensor.clamp = clamp

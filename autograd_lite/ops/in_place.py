@@ -1,5 +1,5 @@
 """In-place methods: `+=`, `-=`, `*=`, `/=`, `add_`, `sub_`, `mul_`, `div_`, `copy_`,
-`fill_`, `zero_` and item assignment `t[index] = value`.
+`fill_`, `zero_`, `clamp_` and item assignment `t[index] = value`.
 
 As PyTorch's, they keep the tensor object and its memory, so views, `.data`, `detach()` and
 `.numpy()` see the change. A leaf that requires grad can be changed only with grad mode off
@@ -21,7 +21,7 @@ from ..function import input_tensors
 from ..tensor import Tensor, as_tensor
 from .arithmetic import add, div, mul, sub
 from .cast import cast, clone
-from .elementwise import where
+from .elementwise import clamp, where
 from .indexing import index_put
 from .shape import broadcast_to
 
@@ -226,6 +226,24 @@ def _plain_index(index: Any) -> Any:
     return index
 
 
+def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Clamp every element to [min, max] in place (see `clamp`).
+
+    >>> import autograd_lite as al
+    >>> al.tensor([-2.0, 0.5, 3.0]).clamp_(0.0, 1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    if _recorded(self):
+        return _record(self, lambda old: clamp(old, min, max), "clamp_")
+    with grad_mode.no_grad():
+        result = clamp(Tensor._make(self._data, None), min, max)  # raises before any change
+    _check_fits(self, result._data, "clamp_")
+    self._version += 1
+    _protect_pending(self, "was clamped in place")
+    np.copyto(self._data, result._data, casting="same_kind")
+    return self
+
+
 def zero_(self: Tensor) -> Tensor:
     """Set every element to 0."""
     return fill_(self, 0)
@@ -242,4 +260,6 @@ Tensor.div_ = div_
 Tensor.copy_ = copy_
 Tensor.fill_ = fill_
 Tensor.zero_ = zero_
+Tensor.clamp_ = clamp_
+Tensor.clip_ = clamp_
 Tensor.__setitem__ = setitem

@@ -1,5 +1,6 @@
-"""Matrix products: `matmul` (NumPy semantics: 1-D operands, broadcast batches) and
-`linear` (x @ weight.T + bias, one node for a dense layer)."""
+"""Matrix products: `matmul` (NumPy semantics: 1-D operands, broadcast batches), its
+PyTorch relatives `mm`, `bmm`, `outer`, `einsum`, and `linear` (x @ weight.T + bias, one node
+for a dense layer). As PyTorch's, products refuse operands of different dtypes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, binary_operands
+from ._common import as_tensor, cast
+from .shape import reshape
 
 
 def _swap_last(m: Any) -> Any:
@@ -56,18 +58,84 @@ class MatMul(Op):
         return grad_a, grad_b
 
 
+def _cast_suggestion(dtype: np.dtype) -> str:
+    return {"float32": "float()", "float64": "double()"}.get(dtype.name, f"to({dtype.name})")
+
+
+def _product_operands(a: Any, b: Any, what: str) -> tuple[Tensor, Tensor]:
+    """Both operands as Tensors of one dtype. Two Tensors of different dtypes are a
+    RuntimeError, as in PyTorch; plain data (an array, a list) takes the Tensor's dtype."""
+    a_is_data, b_is_data = not isinstance(a, Tensor), not isinstance(b, Tensor)
+    a, b = as_tensor(a), as_tensor(b)
+    a_dtype, b_dtype = a._data.dtype, b._data.dtype
+    if a_dtype == b_dtype:
+        return a, b
+    if a_is_data and not b_is_data and (b_dtype.kind == "f" or a_dtype.kind != "f"):
+        return cast(a, b_dtype), b
+    if b_is_data and not a_is_data and (a_dtype.kind == "f" or b_dtype.kind != "f"):
+        return a, cast(b, a_dtype)
+    raise RuntimeError(
+        f"{what}: expected both operands to have the same dtype, got {a_dtype} and {b_dtype}: "
+        f"call .{_cast_suggestion(b_dtype)} on the first operand or .{_cast_suggestion(a_dtype)} "
+        "on the second"
+    )
+
+
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions).
+    """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions); both
+    operands must have the same dtype (RuntimeError otherwise, as PyTorch).
 
     >>> import autograd_lite as al
     >>> (al.ones((2, 3)) @ al.ones(3)).tolist()
     [3.0, 3.0]
     """
-    a, b = binary_operands(a, b)
-    a_data = a._data if isinstance(a, Tensor) else np.asarray(a)
-    b_data = b._data if isinstance(b, Tensor) else np.asarray(b)
-    _check_matmul_shapes(a_data.shape, b_data.shape)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype == b._data.dtype):
+        a, b = _product_operands(a, b, "matmul")
+    _check_matmul_shapes(a._data.shape, b._data.shape)
     return MatMul.apply(a, b)
+
+
+def mm(a: Any, b: Any) -> Tensor:
+    """Product of two matrices (2-D only, as PyTorch's `mm`).
+
+    >>> import autograd_lite as al
+    >>> al.mm(al.ones(2, 3), al.ones(3, 4)).shape
+    (2, 4)
+    """
+    a, b = _product_operands(a, b, "mm")
+    if a.ndim != 2 or b.ndim != 2:
+        raise RuntimeError(f"mm expects two matrices (2-D), got shapes {a.shape} and {b.shape}")
+    _check_matmul_shapes(a.shape, b.shape)
+    return MatMul.apply(a, b)
+
+
+def bmm(a: Any, b: Any) -> Tensor:
+    """Batched matrix product of (B, n, m) and (B, m, p) tensors (PyTorch's `bmm`; no broadcasting).
+
+    >>> import autograd_lite as al
+    >>> al.bmm(al.ones(5, 2, 3), al.ones(5, 3, 4)).shape
+    (5, 2, 4)
+    """
+    a, b = _product_operands(a, b, "bmm")
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"bmm expects two 3-D tensors with the same batch size, got shapes {a.shape} and {b.shape}"
+        )
+    _check_matmul_shapes(a.shape, b.shape)
+    return MatMul.apply(a, b)
+
+
+def outer(a: Any, b: Any) -> Tensor:
+    """Outer product of two vectors: out[i, j] = a[i] * b[j] (PyTorch's `outer`, dtypes promoted).
+
+    >>> import autograd_lite as al
+    >>> al.outer(al.tensor([1.0, 2.0]), al.tensor([1.0, 10.0, 100.0])).shape
+    (2, 3)
+    """
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"outer expects two 1-D tensors, got shapes {a.shape} and {b.shape}")
+    return reshape(a, (a.shape[0], 1)) * reshape(b, (1, b.shape[0]))
 
 
 def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
@@ -85,6 +153,137 @@ def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
             f"matmul shape mismatch: {a_shape} @ {b_shape} "
             f"(inner sizes {inner_a} and {inner_b} must match and batch shapes must broadcast)"
         )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_operand_gradient(grad, output, subscripts, operands, i, shape):
+    """The gradient of operand i: an einsum of `grad` and the other operands onto operand i's
+    subscripts. A repeated subscript (a diagonal, "ii") gets a fresh letter tied to the first
+    by an identity matrix; letters summed in operand i alone are restored by broadcasting."""
+    own = subscripts[i]
+    terms = [output] + [subscripts[j] for j in range(len(operands)) if j != i]
+    values = [grad] + [operands[j] for j in range(len(operands)) if j != i]
+    unused = iter(c for c in _LETTERS if c not in "".join(subscripts) + output)
+    target = ""
+    for axis, letter in enumerate(own):
+        if letter in target:
+            fresh = next(unused)
+            terms.append(letter + fresh)
+            values.append(np.eye(shape[axis], dtype=grad.dtype))
+            letter = fresh
+        target += letter
+    available = "".join(terms)
+    kept = "".join(c for c in target if c in available)
+    result = np.einsum(",".join(terms) + "->" + kept, *values, optimize=len(values) > 2)
+    if kept != target:
+        expanded = tuple(result.shape[kept.index(c)] if c in kept else 1 for c in target)
+        result = np.broadcast_to(result.reshape(expanded), shape)
+    return result
+
+
+class Einsum(Op):
+    """Einstein summation;  d/d(operand i) = einsum of grad and the other operands onto i's subscripts"""
+
+    __slots__ = ("subscripts", "output")
+    name = "einsum"
+
+    @staticmethod
+    def forward(ctx, *operands, subscripts, output):
+        ctx.subscripts, ctx.output = subscripts, output
+        ctx.save_for_backward(*operands)
+        equation = ",".join(subscripts) + "->" + output
+        return np.asarray(np.einsum(equation, *operands, optimize=len(operands) > 2))
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        return tuple(
+            _einsum_operand_gradient(grad, ctx.output, ctx.subscripts, operands, i, operands[i].shape)
+            if ctx.inputs[i] is not None
+            else None
+            for i in range(len(operands))
+        )
+
+
+def _parse_einsum(equation: str, shapes: list) -> tuple[tuple, str]:
+    """Explicit subscripts (one string per operand, ellipses as letters) and the output's."""
+    equation = equation.replace(" ", "")
+    inputs, arrow, output = equation.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(
+            f"einsum: the equation {equation!r} has {len(terms)} operands, got {len(shapes)} tensors"
+        )
+    letters = set(equation) - set(".,->")
+    if not all(c in _LETTERS for c in letters):
+        raise ValueError(f"einsum: subscripts must be letters a-z or A-Z, got {equation!r}")
+    free = [c for c in _LETTERS if c not in letters]
+    ellipsis_dims = 0
+    for term, shape in zip(terms, shapes):
+        named = len(term.replace("...", ""))
+        if ("..." in term and named > len(shape)) or ("..." not in term and named != len(shape)):
+            raise ValueError(f"einsum: subscripts {term!r} do not fit an operand of shape {tuple(shape)}")
+        if "..." in term:
+            ellipsis_dims = max(ellipsis_dims, len(shape) - named)
+    ellipsis = "".join(free[:ellipsis_dims])
+    explicit = tuple(
+        term.replace("...", ellipsis[ellipsis_dims - (len(shape) - len(term) + 3) :])
+        if "..." in term
+        else term
+        for term, shape in zip(terms, shapes)
+    )
+    if not arrow:
+        counts = "".join(explicit)
+        output = ellipsis + "".join(sorted(c for c in letters if counts.count(c) == 1))
+    else:
+        output = output.replace("...", ellipsis)
+    return explicit, output
+
+
+def _check_einsum_sizes(equation: str, subscripts: tuple, output: str, shapes: list) -> None:
+    """Each letter names one size (or 1, which broadcasts); the output's letters are inputs' and unique."""
+    sizes: dict = {}
+    for term, shape in zip(subscripts, shapes):
+        for letter, size in zip(term, shape):
+            known = sizes.setdefault(letter, size)
+            if known != size and 1 not in (known, size):
+                raise ValueError(
+                    f"einsum {equation!r}: subscript {letter!r} has sizes {known} and {size} "
+                    f"(operand shapes {[tuple(s) for s in shapes]})"
+                )
+            sizes[letter] = known if size == 1 else size
+    if len(set(output)) != len(output) or not set(output) <= set(sizes):
+        raise ValueError(
+            f"einsum {equation!r}: output subscripts {output!r} must be unique letters of the inputs"
+        )
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation over the operands' subscripts, as PyTorch's `einsum` (operands as
+    arguments or one list; "..." broadcasts; an implicit output is the letters used once, sorted).
+
+    >>> import autograd_lite as al
+    >>> al.einsum("ij,jk->ik", al.ones(2, 3), al.ones(3, 4)).shape
+    (2, 4)
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum expects the equation as a string first, got {type(equation).__name__}")
+    tensors = [as_tensor(operand) for operand in operands]
+    if not tensors:
+        raise ValueError("einsum needs at least one operand")
+    dtypes_seen = {t._data.dtype for t in tensors}
+    if len(dtypes_seen) > 1:
+        raise RuntimeError(
+            f"einsum: expected operands of one dtype, got {sorted(str(d) for d in dtypes_seen)}: "
+            "convert them with .float() or .double()"
+        )
+    subscripts, output = _parse_einsum(equation, [t.shape for t in tensors])
+    _check_einsum_sizes(equation, subscripts, output, [t.shape for t in tensors])
+    return Einsum.apply(*tensors, subscripts=subscripts, output=output)
 
 
 class Linear(Op):
@@ -139,8 +338,27 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         )
     if bias is not None and bias._data.shape != (w_shape[0],):
         raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight {w_shape}")
+    w_dtype = weight._data.dtype
+    if x._data.dtype != w_dtype or (bias is not None and bias._data.dtype != w_dtype):
+        _dtype_mismatch(x._data.dtype, w_dtype, None if bias is None else bias._data.dtype)
     return Linear.apply(x, weight, bias)
+
+
+def _dtype_mismatch(x_dtype: np.dtype, w_dtype: np.dtype, bias_dtype: np.dtype | None) -> None:
+    if x_dtype != w_dtype:
+        raise RuntimeError(
+            f"linear: expected both {w_dtype}, got {x_dtype} input for a {w_dtype} weight: "
+            f"call x.{_cast_suggestion(w_dtype)}"
+        )
+    raise RuntimeError(
+        f"linear: expected both {w_dtype}, got a {bias_dtype} bias for a {w_dtype} weight: "
+        f"call bias.{_cast_suggestion(w_dtype)}"
+    )
 
 
 Tensor.__matmul__ = matmul
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
+Tensor.matmul = matmul
+Tensor.mm = mm
+Tensor.bmm = bmm
+Tensor.outer = outer
