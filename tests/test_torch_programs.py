@@ -33,31 +33,15 @@ TIMEOUT = 300  # seconds for a whole run of the corpus; it takes a few
 # Programs expected to fail on autograd_lite today (the name they need first). The goal is
 # an empty dict: remove an entry when the feature lands (strict xfail reports the pass).
 KNOWN_TO_FAIL: dict[str, str] = {
-    "adam_training": "needs torch.float32 (dtype names)",
     "adamw_training": "needs torch.float32 (dtype names)",
-    "autograd_basics": "needs Tensor.pow",
     "autograd_functional": "needs torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp)",
     "cross_entropy_classifier": "needs torch.float32 (dtype names)",
-    "custom_function": "needs torch.autograd.Function",
-    "dataloader_optimizers": "needs torch.from_numpy",
     "dtypes": "needs torch.float32 (dtype names)",
-    "eval_inference": "needs torch.float32 (dtype names)",
-    "factories": "needs torch.int64 (dtype names)",
-    "forward_hooks": "needs torch.allclose",
     "gather_masked_fill": "needs Tensor.gather",
-    "in_place_ops": "needs Tensor.clamp_",
-    "linear_regression_basics": "needs torch.from_numpy",
-    "logistic_regression": "needs torch.from_numpy",
-    "manual_sgd_data": "needs torch.from_numpy",
     "max_min_dim": "needs Tensor.max(dim=...)",
-    "mlp_module": "needs torch.float32 (dtype names)",
     "no_grad_detach": "needs torch.inference_mode",
-    "onecycle": "needs lr_scheduler.OneCycleLR",
     "reductions": "needs Tensor.sum(dim=...)",
     "second_derivatives": "needs Tensor.pow",
-    "sequential_sgd_dataloader": "needs torch.from_numpy",
-    "state_dict_roundtrip": "needs torch.float32 (dtype names)",
-    "tensor_views": "needs torch.float32 (dtype names)",
     "var_std": "needs torch.float32 (dtype names)",
 }
 
