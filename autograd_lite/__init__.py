@@ -44,6 +44,8 @@ from .ops.elementwise import (
 from .ops.indexing import getitem
 from .ops.linalg import linear, matmul
 from .ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from .ops.reduce import ValuesIndices, all, amax, amin, any, norm, prod
+from .ops.sort import argsort, cumsum, sort, topk
 from .ops.shape import broadcast_to, concatenate, flatten, reshape, squeeze, stack, transpose, unsqueeze
 from .ops.softmax import log_softmax, softmax
 from .random import manual_seed
@@ -67,3 +69,16 @@ __all__ = [
     "reshape", "transpose", "flatten", "squeeze", "unsqueeze", "broadcast_to", "concatenate",
     "stack", "getitem", "softmax", "log_softmax",
 ]  # fmt: skip
+__all__ += [
+    "ValuesIndices",
+    "amax",
+    "amin",
+    "prod",
+    "all",
+    "any",
+    "norm",
+    "cumsum",
+    "topk",
+    "sort",
+    "argsort",
+]
