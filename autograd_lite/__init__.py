@@ -43,11 +43,27 @@ from .ops.elementwise import (
 )
 from .ops.indexing import getitem
 from .ops.linalg import linear, matmul
-from .ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
-from .ops.reduce import ValuesIndices, all, amax, amin, any, norm, prod
-from .ops.sort import argsort, cumsum, sort, topk
+from .ops.reduce import (
+    ValuesIndices,
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    std,
+    sum,
+    var,
+)
 from .ops.shape import broadcast_to, concatenate, flatten, reshape, squeeze, stack, transpose, unsqueeze
 from .ops.softmax import log_softmax, softmax
+from .ops.sort import argsort, cumsum, sort, topk
 from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor, as_tensor

@@ -160,6 +160,16 @@ def _axes(axis: Any, ndim: int) -> tuple:
     return tuple(a % ndim for a in axis)
 
 
+def _np_axis(axis: Any) -> Any:
+    """NumPy's spelling of a reduction's `dim`: () reduces every axis (PyTorch's rule)."""
+    return None if axis == () else axis
+
+
+def _values(result: Any) -> Any:
+    """The values of `max`/`min` over one dim (a named pair), or the tensor itself."""
+    return result.values if isinstance(result, tuple) else result
+
+
 def _torch_dim(axis: Any, ndim: int) -> tuple:
     return _axes(axis, ndim)
 
@@ -537,7 +547,7 @@ OPS: list[OpSpec] = [
         "sum",
         "sum",
         lambda x, axis, keepdims: x.sum(axis, keepdims),
-        lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: np.sum(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.sum(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
@@ -545,31 +555,31 @@ OPS: list[OpSpec] = [
         "mean",
         "mean",
         lambda x, axis, keepdims: al.mean(x, axis, keepdims),
-        lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: np.mean(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.mean(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "max",
         "max",
-        lambda x, axis, keepdims: x.max(axis, keepdims),
-        lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: _values(x.max(axis, keepdims)),
+        lambda x, axis, keepdims: np.max(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amax(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "min",
         "min",
-        lambda x, axis, keepdims: al.min(x, axis, keepdims),
-        lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: _values(al.min(x, axis, keepdims)),
+        lambda x, axis, keepdims: np.min(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amin(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "var",
         "var",
-        lambda x, axis, keepdims, ddof: x.var(axis, ddof, keepdims),
-        lambda x, axis, keepdims, ddof: np.var(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        lambda x, axis, keepdims, ddof: x.var(axis, keepdim=keepdims, correction=ddof),
+        lambda x, axis, keepdims, ddof: np.var(x, axis=_np_axis(axis), ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
         lambda x, axis, keepdims, ddof: _torch().var(
             x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
@@ -578,8 +588,8 @@ OPS: list[OpSpec] = [
     OpSpec(
         "std",
         "std",
-        lambda x, axis, keepdims, ddof: al.std(x, axis, ddof, keepdims),
-        lambda x, axis, keepdims, ddof: np.std(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        lambda x, axis, keepdims, ddof: al.std(x, axis, keepdim=keepdims, ddof=ddof),
+        lambda x, axis, keepdims, ddof: np.std(x, axis=_np_axis(axis), ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
         lambda x, axis, keepdims, ddof: _torch().std(
             x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
@@ -589,7 +599,7 @@ OPS: list[OpSpec] = [
         "logsumexp",
         "logsumexp",
         lambda x, axis, keepdims: x.logsumexp(axis, keepdims),
-        np_logsumexp,
+        lambda x, axis, keepdims: np_logsumexp(x, _np_axis(axis), keepdims),
         reduction(),
         lambda x, axis, keepdims: _torch().logsumexp(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),

@@ -10,10 +10,10 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
+from ._common import as_tensor, cast, kept_shape, normalize_axes, normalize_axis
 from .elementwise import maximum, minimum
 from .indexing import scatter_add
 from .shape import reshape
-from ._common import as_tensor, cast, kept_shape, normalize_axes, normalize_axis
 
 
 def _grad_to_input(grad: Any, shape: tuple, axes: tuple, keepdims: bool) -> Any:
@@ -383,7 +383,7 @@ class Var(Op):
 
 
 def _correction(name: str, dim: Any, unbiased: Any, correction: Any, ddof: Any) -> tuple[Any, float]:
-    """(dim, correction) from PyTorch's `unbiased`/`correction` or NumPy's `ddof` (one of them)."""
+    """(dim, correction) from torch's `x.var(unbiased)` form (a bool `dim`),  PyTorch's `unbiased`/`correction` or NumPy's `ddof` (one of them)."""
     if isinstance(dim, (bool, np.bool_)):  # torch's var(unbiased) form: x.var(False)
         dim, unbiased = None, (dim if unbiased is None else _both_unbiased(name))
     given = (unbiased is not None) + (correction is not None) + (ddof is not None)
@@ -433,9 +433,9 @@ def var(
     >>> al.tensor([1.0, 2.0, 3.0, 4.0]).var(), al.tensor([1.0, 2.0, 3.0, 4.0]).var(correction=0)
     (tensor(1.6667), tensor(1.25))
     """
+    dim, correction = _correction("var", dim, unbiased, correction, ddof)
     if axis is not None or keepdims is not None:
         dim, keepdim = _aliases("var", dim, keepdim, axis, keepdims)
-    dim, correction = _correction("var", dim, unbiased, correction, ddof)
     x = _float_input(x)
     return Var.apply(x, _reduced_axes(dim, x), correction, bool(keepdim))
 
@@ -487,9 +487,9 @@ def std(
     >>> al.tensor([1.0, 3.0]).std(unbiased=False)
     tensor(1.)
     """
+    dim, correction = _correction("std", dim, unbiased, correction, ddof)
     if axis is not None or keepdims is not None:
         dim, keepdim = _aliases("std", dim, keepdim, axis, keepdims)
-    dim, correction = _correction("std", dim, unbiased, correction, ddof)
     x = _float_input(x)
     return Std.apply(x, _reduced_axes(dim, x), correction, bool(keepdim))
 

@@ -95,7 +95,13 @@ def argsort(
 
 
 def topk(
-    x: Any, k: int, dim: Any = -1, largest: bool = True, sorted: bool = True, *, axis: Any = None
+    x: Any,
+    k: int,
+    dim: Any = -1,
+    largest: bool = True,
+    sorted: bool = True,  # noqa: A002 - PyTorch's keyword
+    *,
+    axis: Any = None,
 ) -> ValuesIndices:
     """The `k` largest (`largest=False`: smallest) values along `dim` and their indices, as the
     named pair `(values, indices)` of `torch.topk`; always in sorted order.
