@@ -144,6 +144,7 @@ class Max(Op):
 
     __slots__ = ("shape", "axes", "keepdims")
     name = "max"
+    extreme = "max"
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
@@ -163,6 +164,7 @@ class Min(Max):
 
     __slots__ = ()
     name = "min"
+    extreme = "min"
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
@@ -170,6 +172,20 @@ class Min(Max):
         out = x.min(axis=axes, keepdims=True)
         ctx.save_for_backward(_tie_shares(x, out, axes))
         return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+
+
+class AMax(Max):
+    """x.amax(dim);  the gradient is split equally between the tied maxima"""
+
+    __slots__ = ()
+    name = "amax"
+
+
+class AMin(Min):
+    """x.amin(dim);  the gradient is split equally between the tied minima"""
+
+    __slots__ = ()
+    name = "amin"
 
 
 def _tie_shares(x: np.ndarray, extreme: np.ndarray, axes: tuple) -> np.ndarray:
@@ -186,7 +202,8 @@ def _extreme(op: type, x: Tensor, dim: Any, keepdims: bool) -> Tensor:
     _check_not_empty(op.name, x, axes)
     if x._data.dtype.kind != "f":
         # Integer and bool data never need a gradient (and keep their dtype, as PyTorch).
-        return Tensor._make(np.asarray(getattr(x._data, op.name)(axis=axes, keepdims=bool(keepdims))), None)
+        values = getattr(x._data, op.extreme)(axis=axes, keepdims=bool(keepdims))
+        return Tensor._make(np.asarray(values), None)
     return op.apply(x, axes, bool(keepdims))
 
 
@@ -340,7 +357,7 @@ def amax(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = _aliases("amax", dim, keepdim, axis, keepdims)
-    return _extreme(Max, as_tensor(x), dim, bool(keepdim))
+    return _extreme(AMax, as_tensor(x), dim, bool(keepdim))
 
 
 def amin(
@@ -354,7 +371,7 @@ def amin(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = _aliases("amin", dim, keepdim, axis, keepdims)
-    return _extreme(Min, as_tensor(x), dim, bool(keepdim))
+    return _extreme(AMin, as_tensor(x), dim, bool(keepdim))
 
 
 # -- variance and standard deviation -----------------------------------------------------------
