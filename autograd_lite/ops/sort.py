@@ -49,7 +49,7 @@ def _dim(name: str, x: Tensor, dim: Any, axis: Any) -> int:
 
 
 def sort(
-    x: Any, dim: Any = -1, descending: bool = False, stable: bool = False, *, axis: Any = None
+    x: Any, dim: Any = -1, descending: bool = False, *, stable: bool = False, axis: Any = None
 ) -> ValuesIndices:
     """Sort along `dim`: the named pair `(values, indices)`, as `torch.sort`.
 
@@ -79,7 +79,7 @@ def _pair(op: type, x: Tensor, index: np.ndarray, axis: int) -> ValuesIndices:
 
 
 def argsort(
-    x: Any, dim: Any = -1, descending: bool = False, stable: bool = False, *, axis: Any = None
+    x: Any, dim: Any = -1, descending: bool = False, *, stable: bool = False, axis: Any = None
 ) -> Tensor:
     """Indices that sort `x` along `dim` (int64, no gradient), as `torch.argsort`; stable.
 
