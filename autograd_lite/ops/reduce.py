@@ -400,7 +400,8 @@ class Var(Op):
 
 
 def _correction(name: str, dim: Any, unbiased: Any, correction: Any, ddof: Any) -> tuple[Any, float]:
-    """(dim, correction) from torch's `x.var(unbiased)` form (a bool `dim`),  PyTorch's `unbiased`/`correction` or NumPy's `ddof` (one of them)."""
+    """(dim, correction) from one of `unbiased` (also torch's `x.var(True)`, a bool in `dim`'s
+    place), `correction` and NumPy's `ddof`; the default correction is 1."""
     if isinstance(dim, (bool, np.bool_)):  # torch's var(unbiased) form: x.var(False)
         dim, unbiased = None, (dim if unbiased is None else _both_unbiased(name))
     given = (unbiased is not None) + (correction is not None) + (ddof is not None)
@@ -448,7 +449,7 @@ def var(
 
     >>> import autograd_lite as al
     >>> al.tensor([1.0, 2.0, 3.0, 4.0]).var(), al.tensor([1.0, 2.0, 3.0, 4.0]).var(correction=0)
-    (tensor(1.6667), tensor(1.25))
+    (tensor(1.6666666), tensor(1.25))
     """
     dim, correction = _correction("var", dim, unbiased, correction, ddof)
     if axis is not None or keepdims is not None:
