@@ -51,7 +51,24 @@ from .ops.elementwise import (
 from .ops.gather import gather, index_select, masked_fill, masked_select, nonzero, tril, triu
 from .ops.indexing import getitem
 from .ops.linalg import linear, matmul
-from .ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from .ops.reduce import (
+    ValuesIndices,
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    std,
+    sum,
+    var,
+)
 from .ops.shape import (
     broadcast_to,
     cat,
@@ -71,6 +88,7 @@ from .ops.shape import (
     unsqueeze,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.sort import argsort, cumsum, sort, topk
 from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor, as_tensor
@@ -116,6 +134,19 @@ __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "square", "bitwise_not", "allclose", "isclose", "equal",
     "clamp", "sign", "silu", "erf", "mm", "bmm", "outer", "einsum",
 ]  # fmt: skip
+__all__ += [
+    "ValuesIndices",
+    "amax",
+    "amin",
+    "prod",
+    "all",
+    "any",
+    "norm",
+    "cumsum",
+    "topk",
+    "sort",
+    "argsort",
+]
 
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):
 # `import autograd_lite` stays fast, and they, which import autograd_lite, load after it.

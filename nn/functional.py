@@ -210,7 +210,7 @@ def batch_norm(
                 f"batch_norm needs more than 1 value per channel when training, got input of shape {shape}"
             )
         mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
+        var = x.var(axis=axes, correction=0, keepdims=True)  # biased, for normalising
         out = (x - mean) / (var + eps).sqrt()
         if training and running_mean is not None and running_var is not None:
             batch_mean = mean.numpy().reshape(channels)

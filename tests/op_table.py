@@ -160,6 +160,16 @@ def _axes(axis: Any, ndim: int) -> tuple:
     return tuple(a % ndim for a in axis)
 
 
+def _np_axis(axis: Any) -> Any:
+    """NumPy's spelling of a reduction's `dim`: () reduces every axis (PyTorch's rule)."""
+    return None if axis == () else axis
+
+
+def _values(result: Any) -> Any:
+    """The values of `max`/`min` over one dim (a named pair), or the tensor itself."""
+    return result.values if isinstance(result, tuple) else result
+
+
 def _torch_dim(axis: Any, ndim: int) -> tuple:
     return _axes(axis, ndim)
 
@@ -718,6 +728,71 @@ def draw_rounded_div(data: Any) -> Case:
     return Case((on_grid(rng_from(data), shape, 0.25),), {"rounding_mode": mode})
 
 
+# -- reductions with PyTorch's spellings: draws and references ----------------------------------
+
+
+def signed_magnitudes(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Away from 0 and no two magnitudes closer than 0.15 (norms' kinks and ties)."""
+    size = math.prod(shape)
+    magnitudes = rng.permutation(size) * 0.25 + 0.3 + rng.uniform(-0.05, 0.05, size)
+    return (rng.choice([-1.0, 1.0], size) * magnitudes).reshape(shape)
+
+
+def along_dim(domain: Callable = distinct, min_side: int = 1, **options: Any) -> Callable[[Any], Case]:
+    """One int dim (possibly negative) of a tensor with at least one dimension (each of at
+    least `min_side` elements), plus options drawn from the given strategies."""
+    shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=min_side, max_side=3)
+
+    def draw(data: Any) -> Case:
+        shape = data.draw(shapes, label="shape")
+        kwargs = {"dim": data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")}
+        for name, strategy in options.items():
+            kwargs[name] = data.draw(strategy, label=name)
+        return Case((domain(rng_from(data), shape),), kwargs)
+
+    return draw
+
+
+def draw_topk(data: Any) -> Case:
+    case = along_dim(largest=st.booleans())(data)
+    size = case.arrays[0].shape[case.kwargs["dim"]]
+    case.kwargs["k"] = data.draw(st.integers(1, size), label="k")
+    return case
+
+
+def draw_norm(data: Any) -> Case:
+    case = reduction(signed_magnitudes)(data)
+    case.kwargs["p"] = data.draw(st.sampled_from([2, 1, 3, 0.5, math.inf, -math.inf, "fro"]), label="p")
+    return case
+
+
+def np_norm(x: np.ndarray, axis: Any, keepdims: bool, p: Any) -> np.ndarray:
+    axis, magnitude = _np_axis(axis), np.abs(x)
+    if p in (2, "fro"):
+        return np.sqrt((magnitude**2).sum(axis=axis, keepdims=keepdims))
+    if p == math.inf:
+        return magnitude.max(axis=axis, keepdims=keepdims)
+    if p == -math.inf:
+        return magnitude.min(axis=axis, keepdims=keepdims)
+    return (magnitude**p).sum(axis=axis, keepdims=keepdims) ** (1 / p)
+
+
+def _torch_prod(x: Any, axis: Any, keepdims: bool) -> Any:
+    """torch.prod takes one dim: reduce the dims one at a time, the last first."""
+    for dim in sorted(_torch_dim(axis, x.ndim) or range(x.ndim), reverse=True):
+        x = x.prod(dim, keepdim=keepdims)
+    return x
+
+
+def np_sort(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    out = np.sort(x, axis=dim)
+    return np.flip(out, dim) if descending else out
+
+
+def np_topk(x: np.ndarray, dim: int, k: int, largest: bool) -> np.ndarray:
+    return np.take(np_sort(x, dim, largest), np.arange(k), axis=dim)
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 S = 2.5  # a weak Python scalar operand
@@ -914,7 +989,7 @@ OPS: list[OpSpec] = [
         "sum",
         "sum",
         lambda x, axis, keepdims: x.sum(axis, keepdims),
-        lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: np.sum(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.sum(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
@@ -922,31 +997,31 @@ OPS: list[OpSpec] = [
         "mean",
         "mean",
         lambda x, axis, keepdims: al.mean(x, axis, keepdims),
-        lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: np.mean(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(),
         lambda x, axis, keepdims: x.mean(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "max",
         "max",
-        lambda x, axis, keepdims: x.max(axis, keepdims),
-        lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: _values(x.max(axis, keepdims)),
+        lambda x, axis, keepdims: np.max(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amax(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "min",
         "min",
-        lambda x, axis, keepdims: al.min(x, axis, keepdims),
-        lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
+        lambda x, axis, keepdims: _values(al.min(x, axis, keepdims)),
+        lambda x, axis, keepdims: np.min(x, axis=_np_axis(axis), keepdims=keepdims),
         reduction(distinct),
         lambda x, axis, keepdims: _torch().amin(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
     ),
     OpSpec(
         "var",
         "var",
-        lambda x, axis, keepdims, ddof: x.var(axis, ddof, keepdims),
-        lambda x, axis, keepdims, ddof: np.var(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        lambda x, axis, keepdims, ddof: x.var(axis, keepdim=keepdims, correction=ddof),
+        lambda x, axis, keepdims, ddof: np.var(x, axis=_np_axis(axis), ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
         lambda x, axis, keepdims, ddof: _torch().var(
             x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
@@ -955,8 +1030,8 @@ OPS: list[OpSpec] = [
     OpSpec(
         "std",
         "std",
-        lambda x, axis, keepdims, ddof: al.std(x, axis, ddof, keepdims),
-        lambda x, axis, keepdims, ddof: np.std(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        lambda x, axis, keepdims, ddof: al.std(x, axis, keepdim=keepdims, ddof=ddof),
+        lambda x, axis, keepdims, ddof: np.std(x, axis=_np_axis(axis), ddof=ddof, keepdims=keepdims),
         reduction(distinct, ddof=True),
         lambda x, axis, keepdims, ddof: _torch().std(
             x, dim=_torch_dim(axis, x.ndim), correction=ddof, keepdim=keepdims
@@ -966,9 +1041,108 @@ OPS: list[OpSpec] = [
         "logsumexp",
         "logsumexp",
         lambda x, axis, keepdims: x.logsumexp(axis, keepdims),
-        np_logsumexp,
+        lambda x, axis, keepdims: np_logsumexp(x, _np_axis(axis), keepdims),
         reduction(),
         lambda x, axis, keepdims: _torch().logsumexp(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+    ),
+    # reductions with PyTorch's spellings (dim=/keepdim=, pairs, amax/amin, prod, norm, sort, topk, cumsum)
+    OpSpec(
+        "sum_dim",
+        "sum",
+        lambda x, axis, keepdims: al.sum(x, dim=axis, keepdim=keepdims),
+        lambda x, axis, keepdims: np.sum(x, axis=_np_axis(axis), keepdims=keepdims),
+        reduction(),
+        lambda x, axis, keepdims: _torch().sum(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+    ),
+    OpSpec(
+        "max_dim",
+        "max",
+        lambda x, dim, keepdim: x.max(dim, keepdim).values,
+        lambda x, dim, keepdim: np.max(x, axis=dim, keepdims=keepdim),
+        along_dim(keepdim=st.booleans()),
+        lambda x, dim, keepdim: x.max(dim, keepdim).values,
+    ),
+    OpSpec(
+        "min_dim",
+        "min",
+        lambda x, dim, keepdim: al.min(x, dim=dim, keepdim=keepdim).values,
+        lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim),
+        along_dim(keepdim=st.booleans()),
+        lambda x, dim, keepdim: _torch().min(x, dim=dim, keepdim=keepdim).values,
+    ),
+    OpSpec(
+        "amax",
+        "amax",
+        lambda x, axis, keepdims: x.amax(dim=axis, keepdim=keepdims),
+        lambda x, axis, keepdims: np.max(x, axis=_np_axis(axis), keepdims=keepdims),
+        reduction(distinct),
+        lambda x, axis, keepdims: x.amax(dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+    ),
+    OpSpec(
+        "amin",
+        "amin",
+        lambda x, axis, keepdims: al.amin(x, axis, keepdims),
+        lambda x, axis, keepdims: np.min(x, axis=_np_axis(axis), keepdims=keepdims),
+        reduction(distinct),
+        lambda x, axis, keepdims: _torch().amin(x, dim=_torch_dim(axis, x.ndim), keepdim=keepdims),
+    ),
+    OpSpec(
+        "var_unbiased",
+        "var",
+        lambda x, dim, keepdim: x.var(dim, keepdim=keepdim),
+        lambda x, dim, keepdim: np.var(x, axis=dim, ddof=1, keepdims=keepdim),
+        along_dim(min_side=2, keepdim=st.booleans()),
+        lambda x, dim, keepdim: x.var(dim, keepdim=keepdim),
+    ),
+    OpSpec(
+        "std_unbiased_flag",
+        "std",
+        lambda x, dim, unbiased: al.std(x, dim, unbiased),
+        lambda x, dim, unbiased: np.std(x, axis=dim, ddof=int(unbiased)),
+        along_dim(min_side=2, unbiased=st.booleans()),
+        lambda x, dim, unbiased: x.std(dim, unbiased),
+    ),
+    OpSpec(
+        "prod",
+        "prod",
+        lambda x, axis, keepdims: x.prod(axis, keepdims),
+        lambda x, axis, keepdims: np.prod(x, axis=_np_axis(axis), keepdims=keepdims),
+        reduction(nonzero),
+        _torch_prod,
+    ),
+    OpSpec(
+        "norm",
+        "norm",
+        lambda x, axis, keepdims, p: x.norm(p, axis, keepdims),
+        np_norm,
+        draw_norm,
+        lambda x, axis, keepdims, p: _torch().linalg.vector_norm(
+            x, 2 if p == "fro" else p, dim=_torch_dim(axis, x.ndim), keepdim=keepdims
+        ),
+    ),
+    OpSpec(
+        "cumsum",
+        "cumsum",
+        lambda x, dim: x.cumsum(dim),
+        lambda x, dim: np.cumsum(x, axis=dim),
+        along_dim(real),
+        lambda x, dim: x.cumsum(dim),
+    ),
+    OpSpec(
+        "sort",
+        "sort",
+        lambda x, dim, descending: x.sort(dim, descending).values,
+        np_sort,
+        along_dim(descending=st.booleans()),
+        lambda x, dim, descending: x.sort(dim, descending).values,
+    ),
+    OpSpec(
+        "topk",
+        "topk",
+        lambda x, dim, k, largest: al.topk(x, k, dim, largest).values,
+        np_topk,
+        draw_topk,
+        lambda x, dim, k, largest: x.topk(k, dim, largest).values,
     ),
     # shape
     OpSpec(

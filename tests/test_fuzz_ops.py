@@ -400,13 +400,17 @@ def _logsumexp(x, axis, keepdims):
     return out if keepdims else np.squeeze(out, axis=tuple(range(x.ndim)) if axis is None else axis)
 
 
+def _values(result):
+    return result.values if isinstance(result, tuple) else result
+
+
 REDUCTIONS = {
     "sum": lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     "mean": lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
     "max": lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
     "min": lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims),
     "var": lambda x, axis, keepdims: np.var(x, axis=axis, keepdims=keepdims, ddof=1),
-    "std": lambda x, axis, keepdims: np.std(x, axis=axis, keepdims=keepdims),
+    "std": lambda x, axis, keepdims: np.std(x, axis=axis, keepdims=keepdims, ddof=1),
     "logsumexp": _logsumexp,
 }
 
@@ -430,6 +434,9 @@ def test_reductions(name, x, axis, keepdims):
     method = {"var": lambda t, a, k: al.var(t, a, ddof=1, keepdims=k)}.get(
         name, lambda t, a, k: getattr(al, name)(t, axis=a, keepdims=k)
     )
+    if name in ("max", "min"):
+        # Over one dim these give PyTorch's (values, indices) pair.
+        method = lambda t, a, k, name=name: _values(getattr(al, name)(t, axis=a, keepdims=k))  # noqa: E731
     array = x.array
 
     def reference():
@@ -443,7 +450,10 @@ def test_reductions(name, x, axis, keepdims):
         if work.dtype == np.bool_ and name == "sum":
             work = work.astype(np.int64)
         # As PyTorch, a 0-d tensor takes axis 0 or -1 (NumPy refuses them).
-        return REDUCTIONS[name](work, None if array.ndim == 0 and axis in (0, -1) else axis, keepdims)
+        # As PyTorch, dim=() reduces every axis.
+        return REDUCTIONS[name](
+            work, None if array.ndim == 0 and axis in (0, -1) or axis == () else axis, keepdims
+        )
 
     run(
         "reduction",

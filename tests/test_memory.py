@@ -59,7 +59,7 @@ def _every_family_graph(params):
     f = e.reshape(2, 2, 5).transpose(1, 0, 2).flatten().unsqueeze(0).squeeze(0).broadcast_to((3, 20))
     g = al.concatenate([f, f[::-1]], axis=0) + al.stack([f, f], axis=0).sum(axis=0).mean()
     h = g[[0, 2, 2]][:, g._data[0] >= np.median(g._data[0])]  # fancy and mask indexing
-    i = h.max(axis=1).sum() + h.min() + h.var() + h.std(ddof=1) + h.logsumexp(axis=0).sum()
+    i = h.max(axis=1).values.sum() + h.min() + h.var(correction=0) + h.std(ddof=1) + h.logsumexp(axis=0).sum()
     j = al.linear(e, w2, b2).softmax(axis=1).sum() + al.linear(e, w2).log_softmax().mean()
     k = _Cube.apply(i + j).astype(np.float64)
     return k

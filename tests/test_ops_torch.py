@@ -61,7 +61,7 @@ def _both(values):
         ("max_ties", lambda x: x.max(), torch.amax, [1.0, 3.0, 3.0]),
         (
             "min_ties_axis",
-            lambda x: x.reshape(2, 2).min(axis=1),
+            lambda x: x.reshape(2, 2).amin(axis=1),
             lambda x: x.reshape(2, 2).amin(dim=1),
             [1.0, 1.0, 0.0, 2.0],
         ),
@@ -78,8 +78,14 @@ def _both(values):
         ("std_no_dof", lambda x: x.std(axis=0, ddof=2), lambda x: x.std(dim=0, correction=2), [1.0, 2.0]),
         (
             "max_axis_ties",
-            lambda x: x.reshape(2, 3).max(axis=-1),
+            lambda x: x.reshape(2, 3).amax(axis=-1),
             lambda x: x.reshape(2, 3).amax(dim=-1),
+            [1.0, 1.0, 1.0, 0.0, 2.0, 2.0],
+        ),
+        (
+            "max_dim_ties",
+            lambda x: x.reshape(2, 3).max(-1).values,
+            lambda x: x.reshape(2, 3).max(-1).values,
             [1.0, 1.0, 1.0, 0.0, 2.0, 2.0],
         ),
         (
