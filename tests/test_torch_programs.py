@@ -33,16 +33,11 @@ TIMEOUT = 300  # seconds for a whole run of the corpus; it takes a few
 # Programs expected to fail on autograd_lite today (the name they need first). The goal is
 # an empty dict: remove an entry when the feature lands (strict xfail reports the pass).
 KNOWN_TO_FAIL: dict[str, str] = {
-    "adamw_training": "needs torch.float32 (dtype names)",
     "autograd_functional": "needs torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp)",
     "cross_entropy_classifier": "needs torch.float32 (dtype names)",
     "dtypes": "needs torch.float32 (dtype names)",
     "gather_masked_fill": "needs Tensor.gather",
-    "max_min_dim": "needs Tensor.max(dim=...)",
     "no_grad_detach": "needs torch.inference_mode",
-    "reductions": "needs Tensor.sum(dim=...)",
-    "second_derivatives": "needs Tensor.pow",
-    "var_std": "needs torch.float32 (dtype names)",
 }
 
 # The stand-in `torch` package: autograd_lite's names at the top, PyTorch's submodule paths
