@@ -27,19 +27,31 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-def set_grad_enabled(mode: bool) -> None:
-    """Turn graph recording on or off for the current thread.
+class set_grad_enabled:  # noqa: N801 - PyTorch's name
+    """Turn graph recording on or off for the current thread, at once; used as a context
+    manager (`with al.set_grad_enabled(False):`), the previous mode comes back on exit.
 
     Args:
         mode: True records operations on tensors that require grad, False does not (as
             inside `no_grad`).
 
     >>> import autograd_lite as al
-    >>> al.set_grad_enabled(False); al.is_grad_enabled()
+    >>> with al.set_grad_enabled(False):
+    ...     al.is_grad_enabled()
     False
-    >>> al.set_grad_enabled(True)
+    >>> al.is_grad_enabled()
+    True
     """
-    _state.enabled = bool(mode)
+
+    def __init__(self, mode: bool) -> None:
+        self._previous = _state.enabled
+        _state.enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc_info: object) -> None:
+        _state.enabled = self._previous
 
 
 class _GradModeContext:

@@ -49,6 +49,11 @@ class Hooks(dict):
         self.retained = None
 
 
+class NonFloatingGradError(TypeError, RuntimeError):
+    """requires_grad on a tensor that is not floating point: a TypeError, and a RuntimeError
+    as PyTorch raises (so code written for either catches it)."""
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -220,7 +225,7 @@ class Tensor:
                 else _NON_LEAF_REQUIRES_GRAD_OFF
             )
         if value and self._data.dtype.kind != "f":
-            raise TypeError(
+            raise NonFloatingGradError(
                 f"only Tensors of floating point dtype can require gradients, got dtype {self._data.dtype}"
             )
         self._requires_grad = value

@@ -32,13 +32,7 @@ TIMEOUT = 300  # seconds for a whole run of the corpus; it takes a few
 
 # Programs expected to fail on autograd_lite today (the name they need first). The goal is
 # an empty dict: remove an entry when the feature lands (strict xfail reports the pass).
-KNOWN_TO_FAIL: dict[str, str] = {
-    "autograd_functional": "needs torch.autograd.functional (jacobian, hessian, vjp, jvp, hvp, vhp)",
-    "cross_entropy_classifier": "needs torch.float32 (dtype names)",
-    "dtypes": "needs torch.float32 (dtype names)",
-    "gather_masked_fill": "needs Tensor.gather",
-    "no_grad_detach": "needs torch.inference_mode",
-}
+KNOWN_TO_FAIL: dict[str, str] = {}
 
 # The stand-in `torch` package: autograd_lite's names at the top, PyTorch's submodule paths
 # aliased in sys.modules to the modules that provide them, so `import torch.nn as nn`,

@@ -57,9 +57,14 @@ class LogSoftmax(Op):
         return grad - np.exp(out) * grad.sum(axis=ctx.axis, keepdims=True), None
 
 
-def _softmax_input(x: Any, axis: int) -> tuple[Tensor, int]:
+def _softmax_input(x: Any, dim: Any, axis: Any, dtype: Any) -> tuple[Tensor, int]:
+    if dim is not None and axis is not None:
+        raise TypeError("softmax takes dim= or its alias axis=, not both")
+    axis = -1 if dim is None and axis is None else (dim if dim is not None else axis)
     x = as_tensor(x)
-    if x._data.dtype.kind != "f":
+    if dtype is not None:
+        x = cast(x, np.dtype(dtype))  # PyTorch's dtype=: the input is cast first
+    elif x._data.dtype.kind != "f":
         x = cast(x, dtypes.get_default_dtype())
     if x._data.ndim == 0:
         normalize_axis(axis, 1, x._data.shape)  # as PyTorch: a 0-d tensor takes axis 0 or -1
@@ -67,23 +72,34 @@ def _softmax_input(x: Any, axis: int) -> tuple[Tensor, int]:
     return x, normalize_axis(axis, x._data.ndim, x._data.shape)
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along `axis`, exact for logits of magnitude 1e4.
+def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along `dim`, exact for logits of magnitude 1e4.
+
+    Args:
+        x: the logits.
+        dim: the dimension that sums to 1 (default -1; NumPy's `axis=` is an alias).
+        dtype: cast `x` to this dtype first, as PyTorch's `dtype=`.
 
     >>> import autograd_lite as al
-    >>> al.softmax(al.tensor([0.0, 0.0])).tolist()
+    >>> al.softmax(al.tensor([0.0, 0.0]), dim=0).tolist()
     [0.5, 0.5]
     """
     shape = as_tensor(x).shape
-    x, axis = _softmax_input(x, axis)
+    x, axis = _softmax_input(x, dim, axis, dtype)
     out = Softmax.apply(x, axis)
     return out.reshape(shape) if out.shape != shape else out
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """log(softmax(x)) along `axis`, computed as x - logsumexp(x) (no log of 0)."""
+def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+    """log(softmax(x)) along `dim` (default -1; `axis=` is an alias), computed as
+    x - logsumexp(x) (no log of 0); `dtype` casts `x` first, as PyTorch's.
+
+    >>> import autograd_lite as al
+    >>> al.log_softmax(al.tensor([0.0, 0.0]), dim=0).tolist()
+    [-0.6931471824645996, -0.6931471824645996]
+    """
     shape = as_tensor(x).shape
-    x, axis = _softmax_input(x, axis)
+    x, axis = _softmax_input(x, dim, axis, dtype)
     out = LogSoftmax.apply(x, axis)
     return out.reshape(shape) if out.shape != shape else out
 
