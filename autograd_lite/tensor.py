@@ -176,6 +176,20 @@ class Tensor:
         self._hand_out()
         return Tensor._make(self._data, None)
 
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place (PyTorch's `detach_`): it becomes a leaf
+        that does not require grad, keeping its memory; takes no arguments.
+
+        >>> import autograd_lite as al
+        >>> y = al.tensor([1.0], requires_grad=True) * 2
+        >>> y.detach_() is y, y.is_leaf, y.requires_grad
+        (True, True, False)
+        """
+        self._hand_out()  # the graph may still need these values: they stay protected
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
     def _hand_out(self) -> None:
         # User code is about to reach this array: protect what the graph still needs of it.
         if self.grad_fn is not None:

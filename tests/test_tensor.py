@@ -358,3 +358,13 @@ def test_bad_shapes_name_the_shapes():
         al.linear(al.ones(4, 3), al.ones(2, 2))
     with pytest.raises(ValueError):
         al.ones(0).max()
+
+
+def test_detach_in_place_makes_a_leaf_and_keeps_the_graph_safe():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    loss = (y * 2).sum()
+    assert y.detach_() is y and y.is_leaf and not y.requires_grad
+    y.add_(1)  # exp saved y's values: its backward now refuses instead of using new ones
+    with pytest.raises(RuntimeError, match="'exp'.*modified after the forward"):
+        loss.backward()
