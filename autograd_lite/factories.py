@@ -58,6 +58,14 @@ def _array_of(t: Any) -> np.ndarray:
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
     """A new tensor holding a copy of `data` (PyTorch's dtype rule).
 
+    Args:
+        data: a Python number, a (nested) list, an `np.ndarray` or a Tensor; always copied.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        dtype: a NumPy dtype; None applies PyTorch's rule: arrays keep theirs, Python floats get
+            the default float dtype, ints `int64`, bools `bool`.
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.tensor([1, 2]).dtype, al.tensor([1.0]).dtype
     (dtype('int64'), dtype('float32'))
@@ -87,6 +95,13 @@ def zeros(
 ) -> Tensor:
     """A tensor of zeros; `al.zeros(2, 3)`, `al.zeros((2, 3))` or `al.zeros(size=(2, 3))`.
 
+    Args:
+        shape: ints, or one tuple or list of ints (`size=` is the same; give one of the two).
+        dtype: a NumPy dtype (`al.float64`, "int64", ...); None means the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.zeros(2, dtype=al.int64)
     tensor([0, 0])
@@ -99,6 +114,13 @@ def ones(
 ) -> Tensor:
     """A tensor of ones; `al.ones(2, 3)`, `al.ones((2, 3))` or `al.ones(size=(2, 3))`.
 
+    Args:
+        shape: ints, or one tuple or list of ints (`size=` is the same; give one of the two).
+        dtype: a NumPy dtype (`al.float64`, "int64", ...); None means the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.ones(2, requires_grad=True)
     tensor([1., 1.], requires_grad=True)
@@ -109,7 +131,15 @@ def ones(
 def empty(
     *shape: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    """A tensor whose values are unspecified (here zeros, so results never depend on memory)."""
+    """A tensor whose values are unspecified (here zeros, so results never depend on memory).
+
+    Args:
+        shape: ints, or one tuple or list of ints (`size=` is the same; give one of the two).
+        dtype: a NumPy dtype (`al.float64`, "int64", ...); None means the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     return zeros(*shape, size=size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
@@ -117,6 +147,15 @@ def full(
     size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
     """A tensor filled with `fill_value` (its dtype by PyTorch's rule unless given).
+
+    Args:
+        size: the shape, an int or a tuple or list of ints.
+        fill_value: a number, a bool or a one-element Tensor (its value is taken).
+        dtype: a NumPy dtype; None takes `fill_value`'s by PyTorch's rule (bool, int64 or the
+            default float dtype; NumPy scalars keep theirs).
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
 
     >>> import autograd_lite as al
     >>> al.full((2,), 3), al.full((2,), 0.5, dtype=al.float64, requires_grad=True).requires_grad
@@ -134,6 +173,14 @@ def eye(
     n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
     """The n x m identity matrix (m defaults to n).
+
+    Args:
+        n: the number of rows, a non-negative int.
+        m: the number of columns, a non-negative int; None means `n`.
+        dtype: a NumPy dtype (`al.float64`, "int64", ...); None means the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
 
     >>> import autograd_lite as al
     >>> al.eye(2, 3)
@@ -159,6 +206,16 @@ def arange(
     """Evenly spaced values in [start, end) (PyTorch's `arange`; `arange(n)` is [0, n));
     int64 for int arguments, else the default float.
 
+    Args:
+        start: the first value; alone (`end` None) it is the end and the start is 0.
+        end: the bound, excluded.
+        step: the difference between neighbouring values (may be negative or a float).
+        dtype: a NumPy dtype; None means int64 when `start`, `end` and `step` are all ints,
+            else the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.arange(3), al.arange(0, 1, 0.25)
     (tensor([0, 1, 2]), tensor([0.  , 0.25, 0.5 , 0.75]))
@@ -176,6 +233,15 @@ def linspace(
 ) -> Tensor:
     """`steps` evenly spaced values from `start` to `end`, both included (PyTorch's `linspace`).
 
+    Args:
+        start: the first value, a number.
+        end: the last value, a number (included).
+        steps: the number of values, a non-negative int.
+        dtype: a NumPy dtype (`al.float64`, "int64", ...); None means the default float dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.linspace(0, 1, steps=5)
     tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
@@ -187,17 +253,41 @@ def linspace(
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Zeros with the shape (and dtype) of `t`."""
+    """Zeros with the shape (and dtype) of `t`.
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        dtype: the result's dtype; None means the dtype of `t`.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     return _finish(np.zeros_like(_array_of(t), dtype=dtype), requires_grad, device)
 
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Ones with the shape (and dtype) of `t`."""
+    """Ones with the shape (and dtype) of `t`.
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        dtype: the result's dtype; None means the dtype of `t`.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     return _finish(np.ones_like(_array_of(t), dtype=dtype), requires_grad, device)
 
 
 def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """A tensor of `t`'s shape (and dtype) with unspecified values (here zeros)."""
+    """A tensor of `t`'s shape (and dtype) with unspecified values (here zeros).
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        dtype: the result's dtype; None means the dtype of `t`.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     return zeros_like(t, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
@@ -205,6 +295,15 @@ def full_like(
     t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
     """`fill_value` in the shape and dtype of `t` (PyTorch's `full_like`: the value is cast).
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        fill_value: a number, a bool or a one-element Tensor (its value is taken), cast to
+            the result's dtype.
+        dtype: the result's dtype; None means the dtype of `t`.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
 
     >>> import autograd_lite as al
     >>> al.full_like(al.tensor([1, 2]), 2.7)
@@ -228,7 +327,15 @@ def _random_like_dtype(t: Any, dtype: Any, what: str) -> tuple[tuple, np.dtype]:
 def randn(
     *shape: Any, size: Any = None, requires_grad: bool = False, dtype: Any = None, device: Any = None
 ) -> Tensor:
-    """Standard normal samples from the library's seeded generator."""
+    """Standard normal samples from the library's seeded generator.
+
+    Args:
+        shape: ints, or one tuple or list of ints (`size=` is the same; give one of the two).
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        dtype: a floating dtype for the samples; None means the default float dtype.
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     data = generator().standard_normal(_size(shape, size)).astype(_float_dtype(dtype), copy=False)
     return _finish(data, requires_grad, device)
 
@@ -236,13 +343,29 @@ def randn(
 def rand(
     *shape: Any, size: Any = None, requires_grad: bool = False, dtype: Any = None, device: Any = None
 ) -> Tensor:
-    """Uniform samples in [0, 1) from the library's seeded generator."""
+    """Uniform samples in [0, 1) from the library's seeded generator.
+
+    Args:
+        shape: ints, or one tuple or list of ints (`size=` is the same; give one of the two).
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        dtype: a floating dtype for the samples; None means the default float dtype.
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     data = generator().random(_size(shape, size)).astype(_float_dtype(dtype), copy=False)
     return _finish(data, requires_grad, device)
 
 
 def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Standard normal samples in the shape and (floating) dtype of `t`.
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        dtype: a floating dtype; None means the dtype of `t`, which must then be floating
+            (else `TypeError`).
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
 
     >>> import autograd_lite as al
     >>> al.randn_like(al.zeros(2, 3)).shape
@@ -253,7 +376,16 @@ def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: A
 
 
 def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Uniform samples in [0, 1) in the shape and (floating) dtype of `t`."""
+    """Uniform samples in [0, 1) in the shape and (floating) dtype of `t`.
+
+    Args:
+        t: a Tensor, array or Python data whose shape (and dtype) the result takes.
+        dtype: a floating dtype; None means the dtype of `t`, which must then be floating
+            (else `TypeError`).
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     shape, dtype = _random_like_dtype(t, dtype, "rand_like")
     return rand(shape, dtype=dtype, requires_grad=requires_grad, device=device)
 
@@ -263,6 +395,16 @@ def randint(
 ) -> Tensor:
     """Random integers in [low, high) (high exclusive), int64 unless `dtype` says otherwise:
     `randint(low, high, size)` or `randint(high, size)`, as PyTorch's.
+
+    Args:
+        low: the smallest value, an int (0 when only `high` is given).
+        high: the bound, an int greater than `low`, excluded.
+        size: the shape: a tuple or list of ints as the last positional argument, or
+            `size=` (then an int is also accepted).
+        dtype: the result's dtype; None means int64.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (only with
+            a floating `dtype`, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
 
     >>> import autograd_lite as al
     >>> al.randint(0, 10, (3,)).dtype, al.randint(5, size=(2, 2)).shape
@@ -290,6 +432,13 @@ def new_zeros(
 ) -> Tensor:
     """Zeros of shape `size` in this tensor's dtype (unless `dtype` is given).
 
+    Args:
+        size: ints, or one tuple or list of ints.
+        dtype: the result's dtype; None means this tensor's dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+
     >>> import autograd_lite as al
     >>> al.tensor([1, 2]).new_zeros(2, 3).dtype
     dtype('int64')
@@ -301,7 +450,15 @@ def new_zeros(
 def new_ones(
     self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    """Ones of shape `size` in this tensor's dtype (unless `dtype` is given)."""
+    """Ones of shape `size` in this tensor's dtype (unless `dtype` is given).
+
+    Args:
+        size: ints, or one tuple or list of ints.
+        dtype: the result's dtype; None means this tensor's dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     dtype = self._data.dtype if dtype is None else dtype
     return ones(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
@@ -309,7 +466,15 @@ def new_ones(
 def new_empty(
     self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    """A tensor of shape `size` in this tensor's dtype with unspecified values (here zeros)."""
+    """A tensor of shape `size` in this tensor's dtype with unspecified values (here zeros).
+
+    Args:
+        size: ints, or one tuple or list of ints.
+        dtype: the result's dtype; None means this tensor's dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     return new_zeros(self, *size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
@@ -321,7 +486,16 @@ def new_full(
     requires_grad: bool = False,
     device: Any = None,
 ) -> Tensor:
-    """`fill_value` in shape `size` and this tensor's dtype (unless `dtype` is given)."""
+    """`fill_value` in shape `size` and this tensor's dtype (unless `dtype` is given).
+
+    Args:
+        size: the shape, an int or a tuple or list of ints.
+        fill_value: a number, a bool or a one-element Tensor (its value is taken).
+        dtype: the result's dtype; None means this tensor's dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     dtype = self._data.dtype if dtype is None else dtype
     return full(size, fill_value, dtype=dtype, requires_grad=requires_grad, device=device)
 
@@ -329,7 +503,15 @@ def new_full(
 def new_tensor(
     self: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    """A copy of `data` in this tensor's dtype (unless `dtype` is given)."""
+    """A copy of `data` in this tensor's dtype (unless `dtype` is given).
+
+    Args:
+        data: a Python number, a (nested) list, an `np.ndarray` or a Tensor; always copied.
+        dtype: the result's dtype; None means this tensor's dtype.
+        requires_grad: make the result a leaf whose gradient `backward()` computes (floating
+            dtypes only, else `TypeError`).
+        device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
+    """
     dtype = self._data.dtype if dtype is None else dtype
     return tensor(data, dtype=dtype, requires_grad=requires_grad, device=device)
 
