@@ -27,8 +27,18 @@ def _size(shape: tuple, size: Any) -> tuple[int, ...]:
     if size is not None:
         if shape:
             raise TypeError("give the shape either positionally or as size=, not both")
-        shape = (size,) if isinstance(size, (tuple, list)) else (size,)
+        shape = (size,)  # one int, or one tuple or list: `_shape` reads both
     return _shape(shape)
+
+
+def _sample_dtype(dtype: Any, name: str) -> np.dtype:
+    """The dtype of random samples: floating only (an integer dtype would round them away)."""
+    dtype = _float_dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{name} draws floating-point samples; dtype {dtype} is not floating (use al.randint)"
+        )
+    return dtype
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
@@ -336,7 +346,7 @@ def randn(
         dtype: a floating dtype for the samples; None means the default float dtype.
         device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
     """
-    data = generator().standard_normal(_size(shape, size)).astype(_float_dtype(dtype), copy=False)
+    data = generator().standard_normal(_size(shape, size)).astype(_sample_dtype(dtype, "randn"), copy=False)
     return _finish(data, requires_grad, device)
 
 
@@ -352,7 +362,7 @@ def rand(
         dtype: a floating dtype for the samples; None means the default float dtype.
         device: accepted for PyTorch code; only "cpu" (or None) is supported, else `RuntimeError`.
     """
-    data = generator().random(_size(shape, size)).astype(_float_dtype(dtype), copy=False)
+    data = generator().random(_size(shape, size)).astype(_sample_dtype(dtype, "rand"), copy=False)
     return _finish(data, requires_grad, device)
 
 
