@@ -114,10 +114,6 @@ class SGD(Optimizer):
         options: tuple[float, float, float, float, bool],
     ) -> None:
         lr, momentum, dampening, weight_decay, nesterov = options
-        if not momentum and not weight_decay:
-            # Plain SGD, the most common case: sgd_update's last line, without the call.
-            param -= lr * grad
-            return
         buffer = sgd_update(
             param,
             grad,
