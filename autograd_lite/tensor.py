@@ -24,11 +24,21 @@ ARRAY_FUNCTIONS: dict = {}
 
 
 class RemovableHandle:
-    """Returned by `register_hook`; `remove()` unregisters the hook."""
+    """Returned by `register_hook` (and nn's `register_*hook`); `remove()` unregisters the
+    hook. Also a context manager that removes the hook on exit.
+
+    >>> import autograd_lite as al
+    >>> x = al.ones(2, requires_grad=True)
+    >>> with x.register_hook(lambda grad: grad * 2):
+    ...     (x * 1).sum().backward()
+    >>> x.grad
+    tensor([2., 2.])
+    """
 
     __slots__ = ("_hooks_ref", "id")
 
     def __init__(self, hooks: dict) -> None:
+        # Weak: a handle kept after its tensor or module is gone must not keep their hooks.
         self._hooks_ref = weakref.ref(hooks)
         self.id = next(_handle_ids)
 
@@ -36,6 +46,12 @@ class RemovableHandle:
         hooks = self._hooks_ref()
         if hooks is not None:
             hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.remove()
 
 
 class Hooks(dict):

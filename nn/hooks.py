@@ -3,46 +3,12 @@ hooks that run around every module call (what `record_module_calls` listens thro
 
 from __future__ import annotations
 
-import itertools
-import weakref
 from typing import Any, Callable
 
-_handle_ids = itertools.count()
+from autograd_lite.tensor import Hooks, RemovableHandle
 
-
-class HookDict(dict):
-    """Hooks by handle id, in registration order (a dict a handle can refer to weakly)."""
-
-    __slots__ = ("__weakref__",)
-
-
-class RemovableHandle:
-    """Returned by the `register_*hook` functions; `remove()` unregisters the hook.
-
-    Also a context manager that removes the hook on exit.
-
-    >>> import nn
-    >>> with nn.register_module_forward_hook(lambda module, args, output: None):
-    ...     pass
-    """
-
-    __slots__ = ("_hooks_ref", "id")
-
-    def __init__(self, hooks: HookDict) -> None:
-        # Weak: a handle kept after its module is gone must not keep the module's hooks.
-        self._hooks_ref = weakref.ref(hooks)
-        self.id = next(_handle_ids)
-
-    def remove(self) -> None:
-        hooks = self._hooks_ref()
-        if hooks is not None:
-            hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.remove()
+# The handle and the hooks' dict are the library's own (a tensor's hooks work the same way).
+HookDict = Hooks
 
 
 def add_hook(hooks: HookDict, hook: Callable) -> RemovableHandle:
