@@ -822,7 +822,7 @@ OPS: list[OpSpec] = [
         lambda b, a: a @ b,  # an ndarray on the left: NumPy hands the product to the Tensor
         lambda b, a: a.astype(b.dtype) @ b,  # plain data takes the Tensor's dtype
         lambda data: _constant_left(draw_matmul(data)),
-        lambda b, a: _torch().from_numpy(a) @ b,
+        lambda b, a: _torch().from_numpy(a.copy()) @ b,  # a copy: torch warns on read-only arrays
     ),
     OpSpec("neg", "neg", lambda x: -x, np.negative, unary(), lambda x: -x),
     # elementwise

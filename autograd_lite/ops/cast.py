@@ -3,6 +3,7 @@ PyTorch's conversions built on them: `to`, `type`, `type_as`, `float`, `double`,
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,11 @@ def astype(x: Any, dtype: Any) -> Tensor:
     """
     x = as_tensor(x)
     try:
-        dtype = np.dtype(dtype)
-    except TypeError:
+        with warnings.catch_warnings():
+            # A deprecated NumPy alias (such as "a") is no dtype we take either: say so once.
+            warnings.simplefilter("error", DeprecationWarning)
+            dtype = np.dtype(dtype)
+    except (TypeError, DeprecationWarning):
         raise TypeError(f"astype expects a NumPy dtype, got {dtype!r}") from None
     if dtype.kind not in "biuf":
         raise TypeError(f"cannot cast a tensor to dtype {dtype}; expected a real number or bool dtype")
