@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,45 @@ def write_graph_svg(graph: Any, path: Path) -> Path | None:
         return None
     path.write_bytes(svg)
     return path
+
+
+class _SummaryLine:
+    """Stands in for a tqdm bar when output is not a terminal: it keeps the last postfix
+    and prints one line when closed, so a log file gets one line per epoch, not dozens."""
+
+    def __init__(self, desc: str) -> None:
+        self.desc = desc
+        self.postfix: dict[str, Any] = {}
+
+    def __enter__(self) -> _SummaryLine:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if exc_info[0] is None:
+            fields = " ".join(f"{key}={value}" for key, value in self.postfix.items())
+            print(f"{self.desc}: {fields}".rstrip(": "), flush=True)
+
+    def set_postfix(self, refresh: bool = True, **values: Any) -> None:
+        self.postfix = values
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+def epoch_bar(total: int, desc: str, enabled: bool = True, unit: str = "batch") -> Any:
+    """A progress bar for one epoch: tqdm's on a terminal, otherwise one summary line
+    printed when the epoch ends (with the last `set_postfix` values).
+
+    >>> with epoch_bar(total=2, desc="epoch 1/1", enabled=False) as bar:
+    ...     bar.set_postfix(loss="0.5")
+    ...     bar.update()
+    """
+    if not enabled:
+        from tqdm import tqdm
+
+        return tqdm(total=total, disable=True)
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=desc, unit=unit)
+    return _SummaryLine(desc)

@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import make_parser, output_dir, plt, save_figure, write_graph_svg
+from _common import epoch_bar, make_parser, output_dir, plt, save_figure, write_graph_svg
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
-from tqdm import tqdm
 
 import autograd_lite as al
 import nn
@@ -99,9 +98,7 @@ def train(
         seen = correct = 0
         total_loss = 0.0
         # A bar driven by hand (not wrapping the loader) stays open for the test accuracy.
-        with tqdm(
-            total=len(loader), desc=f"epoch {epoch:>2}/{epochs}", unit="batch", disable=not progress
-        ) as bar:
+        with epoch_bar(total=len(loader), desc=f"epoch {epoch:>2}/{epochs}", enabled=progress) as bar:
             for images, labels in loader:
                 logits = model(images)
                 loss = loss_fn(logits, labels)
