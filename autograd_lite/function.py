@@ -6,7 +6,9 @@ edges, one per forward argument: the node that produced the argument, the argume
 if it is a leaf, or None where no gradient is needed (`input_tensors(node)` gives them as
 Tensors). A node holds its output's array (`out`) and what its forward saved, but no
 Tensor it did not take as a leaf: intermediate Tensors live only as long as the user
-keeps them, and graphs are freed by reference counting alone.
+keeps them, and graphs are freed by reference counting alone. Tensor arguments that need
+no gradient (a batch of data, targets) are leaves too; a node keeps them in `data_inputs`
+so that drawings and narrations can show where the data came in (`data_tensors(node)`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class Function:
 
     # inputs: one edge per forward argument: the node that produced it, the leaf Tensor
     # itself, or None (no gradient needed).
+    # data_inputs: one entry per forward argument, the Tensor where a Tensor that needs no
+    # gradient was passed (data, targets), else None; unset when there is none.
     # out: the output's array (its shape and dtype are the gradient's; create_graph reads it).
     # saved: what forward saved; None once a backward freed it (inplace.RAN if it was empty).
     # guards: what protects the saved values from in-place changes (inplace.py), or None.
@@ -62,6 +66,7 @@ class Function:
     # out_index: where in `saved` forward put its own result (-1: nowhere).
     __slots__ = (
         "inputs",
+        "data_inputs",
         "out",
         "saved",
         "guards",
@@ -162,6 +167,7 @@ class Function:
             )
         _start(ctx, inputs, result._data)
         _note_used(args)
+        _note_data(ctx, args)
         if ctx.saved:
             inplace.guard_function(ctx)
         if anomaly.active:
@@ -233,6 +239,8 @@ class Op(Function):
             a._used = True
         if b_node is not None:
             b._used = True
+        if a_tensor != a_needs or b_tensor != b_needs:
+            ctx.data_inputs = (a if a_tensor and not a_needs else None, b if b_tensor and not b_needs else None)
         if ctx.saved or out.base is not None:
             _after_saving(ctx, args, result, out)
         if anomaly.active:
@@ -315,6 +323,7 @@ def _apply_any(cls: type, args: tuple, options: dict) -> Tensor:
         inputs.append(_edge(arg) if isinstance(arg, Tensor) and arg._requires_grad else None)
     _start(ctx, tuple(inputs), out)
     _note_used(args)
+    _note_data(ctx, args)
     if ctx.saved or out.base is not None:
         _after_saving(ctx, args, result, out)
     if anomaly.active:
@@ -363,6 +372,25 @@ def _note_used(args: tuple) -> None:
     for arg in args:
         if isinstance(arg, Tensor) and arg.grad_fn is not None:
             arg._used = True
+
+
+def _note_data(ctx: Function, args: tuple) -> None:
+    """Keep the Tensor arguments that need no gradient (see `data_tensors`)."""
+    data = tuple(a if isinstance(a, Tensor) and not a._requires_grad else None for a in args)
+    if any(t is not None for t in data):
+        ctx.data_inputs = data
+
+
+def data_tensors(node: Function) -> tuple:
+    """`node`'s Tensor arguments that need no gradient (the data and targets it was given),
+    one entry per forward argument with None elsewhere; `()` when there are none.
+
+    >>> import autograd_lite as al
+    >>> w, x = al.ones(2, requires_grad=True), al.tensor([1.0, 2.0])
+    >>> [t is x for t in data_tensors((w * x).grad_fn)]
+    [False, True]
+    """
+    return getattr(node, "data_inputs", ())
 
 
 def input_tensors(node: Function) -> tuple:

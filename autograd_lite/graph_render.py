@@ -1,7 +1,8 @@
 """The Digraph that `draw_graph` returns: graphviz's own class, except that a missing
-Graphviz `dot` program is reported (`GraphvizNotFoundError`) with install instructions.
-Imported by `graph.py` on first use of `draw_graph` only, so that importing
-autograd_lite does not import graphviz; this module imports nothing of the package."""
+Graphviz `dot` program is reported (`GraphvizNotFoundError`) with install instructions,
+`render` leaves only the file asked for, and the drawing can become the interactive view
+(`to_html`, and `_repr_html_` in Jupyter). Imported by `graph.py` on first use of
+`draw_graph` only, so that importing autograd_lite does not import graphviz."""
 
 from __future__ import annotations
 
@@ -43,10 +44,34 @@ class GraphDrawing(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering explains how to install Graphviz when the
     `dot` program is missing (`GraphvizNotFoundError`); `.source` works regardless.
 
-    Displays inline in Jupyter (as SVG) through graphviz's own rich display.
+    Displays inline in Jupyter as SVG (graphviz's own rich display); `to_html(path)`
+    writes the interactive view of the same graph, which `_repr_html_` gives inline.
     """
 
-    render = _explain_missing_dot(graphviz.Digraph.render)
+    #: set by draw_graph: the graph and options the interactive view lays out again.
+    view_arguments: dict | None = None
+
+    @_explain_missing_dot
+    def render(self, *args: Any, cleanup: bool = True, **kwargs: Any) -> str:
+        """`graphviz.Digraph.render`, but by default only the rendered file remains
+        (`cleanup=True` deletes the DOT source file it writes first).
+
+        Returns the rendered file's path.
+        """
+        return graphviz.Digraph.render(self, *args, cleanup=cleanup, **kwargs)
+
+    def to_html(self, path: Any = None) -> Any:
+        """The interactive view of this drawing's graph (see `al.graph_html`), written to
+        `path` when given; a `GraphView` (its `.html` is the page)."""
+        from .graph_html import graph_html
+
+        if self.view_arguments is None:
+            raise ValueError("to_html needs a drawing made by draw_graph")
+        return graph_html(path=path, **self.view_arguments)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()._repr_html_()
+
     pipe = _explain_missing_dot(graphviz.Digraph.pipe)
     view = _explain_missing_dot(graphviz.Digraph.view)
     unflatten = _explain_missing_dot(graphviz.Digraph.unflatten)

@@ -12,7 +12,7 @@ import pytest
 
 import autograd_lite as al
 import nn
-from autograd_lite.graph import GRAD_SCALE, format_values, grad_colour
+from autograd_lite.graph import GRAD_BANDS, GRAD_SCALE, ROLE_STYLES, format_values, grad_colour
 from autograd_lite.graph_render import GraphvizNotFoundError
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -93,27 +93,58 @@ def test_roles_are_drawn_differently():
     assert found[data_node][2][0] == "#b45f06"
     assert found[out_node][2][0] == "#a50026"
     assert found[op_node][1] == ["white"]
-    assert len({found[n][1][0] for n in (param_node, data_node, out_node)}) == 3
+    # roles are told apart by border and shape: without gradients every fill is white
+    assert {found[n][1][0] for n in (param_node, data_node, out_node)} == {"white"}
+    assert len({found[n][2][0] for n in (param_node, data_node, out_node)}) == 3
 
 
-def test_legend_explains_roles_and_the_gradient_scale():
+def test_fills_are_gradient_colours_only():
+    """After backward the parameter, the input and the output are filled by their
+    gradients' bands, never by a role colour that could be mistaken for a band."""
+    param = nn.Parameter(np.full(3, 1e-4, np.float32))
+    param.param_name = "0.weight"
+    data = al.Tensor([1.0, 2.0, 3.0], requires_grad=True, name="data")
+    out = (param * data * 30.0).sum()
+    with al.record_grad_norms() as norms:
+        out.backward()
+    found = nodes(render(al.draw_graph(out, grad_norms=norms)))
+    band_fills = {band[0] for band in GRAD_BANDS}
+    role_fills = {style["fillcolor"] for style in ROLE_STYLES.values()}
+    assert role_fills == {"white"} and not role_fills & band_fills
+    assert found[node_with(found, "0.weight")][1][0] == grad_colour(np.linalg.norm(param.grad.numpy()))[0]
+    assert found[node_with(found, "data")][1][0] == grad_colour(np.linalg.norm(data.grad.numpy()))[0]
+    assert found[node_with(found, "output")][1][0] == HEALTHY
+
+
+def legend_texts(dot) -> list:
+    """The texts of the legend (the graph's label: the SVG's texts outside any node)."""
+    svg = render(dot)
+    inside = {id(t) for g in svg.iter(f"{SVG}g") if g.get("class") in ("node", "edge") for t in g.iter(f"{SVG}text")}
+    return [t.text.replace("\xa0", " ") for t in svg.iter(f"{SVG}text") if id(t) not in inside]
+
+
+def test_legend_lists_only_the_roles_and_bands_present():
     w, x, loss = small_graph()
-    before = all_texts(render(al.draw_graph(loss)))
-    assert "node roles" in before and not any("vanishing" in t for t in before)
+    before = legend_texts(al.draw_graph(loss))
+    assert before == [
+        "node roles: shape and border", "input tensor (rounded)", "intermediate tensor",
+        "output (bold border)", "operation (ellipse)",
+    ]  # fmt: skip
     loss.backward()
-    after = " ".join(all_texts(render(al.draw_graph(loss))))
-    for text in (
-        "node roles",
-        "parameter (double border)",
-        "gradient L2 norm",
-        "vanishing",
-        "healthy",
-        "exploding",
-    ):
-        assert text in after
-    assert "node roles" not in " ".join(all_texts(render(al.draw_graph(loss, legend=False))))
-    plain = " ".join(all_texts(render(al.draw_graph(loss, show_grad=False))))
-    assert "|grad|" not in plain and "vanishing" not in plain
+    after = legend_texts(al.draw_graph(loss))
+    # w's gradient is x (norm 2.07), x's is w (3.74), the output's 1: one band, healthy
+    assert "fill: gradient L2 norm" in after and "1e-3 to 1e1   healthy" in after
+    assert not any("vanishing" in t or "exploding" in t or "parameter" in t for t in after)
+    assert legend_texts(al.draw_graph(loss, legend=False)) == []
+    assert not any("gradient" in t for t in legend_texts(al.draw_graph(loss, show_grad=False)))
+    model, loss = mlp_and_loss()
+    loss.backward()
+    texts = legend_texts(al.draw_graph(loss))
+    assert "parameter (double border)" in texts and "data, needs no gradient (folded corner)" in texts
+    assert "input tensor (rounded)" not in texts  # every leaf is a parameter or data
+    tiny = al.Tensor([1.0], requires_grad=True, name="tiny")
+    (tiny * 1e-9).sum().backward()
+    assert "< 1e-7   vanishing" in legend_texts(al.draw_graph(tiny * 1.0))
 
 
 @pytest.mark.parametrize(
@@ -331,12 +362,6 @@ def test_jupyter_display_is_svg():
     ET.fromstring(bundle["image/svg+xml"])
 
 
-def test_render_writes_a_file(tmp_path):
-    _, _, loss = small_graph()
-    path = al.draw_graph(loss).render(tmp_path / "graph", format="svg")
-    ET.parse(path)
-
-
 def test_missing_dot_gives_install_instructions(monkeypatch, tmp_path):
     _, _, loss = small_graph()
     dot = al.draw_graph(loss)
@@ -364,3 +389,63 @@ def test_importing_the_library_does_not_import_graphviz():
     code = "import sys, autograd_lite; print('graphviz' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_data_inputs_are_drawn_and_can_be_hidden():
+    model = nn.Sequential(nn.Dense(3, 2))
+    x = al.Tensor(np.ones((4, 3), np.float32), name="x")
+    target = al.Tensor(np.zeros((4, 2), np.float32), name="target")
+    loss = ((model(x) - target) ** 2).mean()
+    svg = render(al.draw_graph(loss))
+    found = nodes(svg)
+    x_node, target_node = node_with(found, "x"), node_with(found, "target")
+    assert "(4, 3) float32" in found[x_node][0] and found[x_node][2][0] == "#b45f06"
+    arrows = edges(svg)
+    assert (x_node, node_with(found, "linear")) in arrows
+    assert (target_node, node_with(found, "sub")) in arrows
+    hidden = render(al.draw_graph(loss, show_inputs=False))
+    assert not {"x", "target"} & set(all_texts(hidden))
+    assert len(nodes(hidden)) == len(found) - 2
+    # a data tensor given to a collapsed module points at the module
+    with nn.record_module_calls() as calls:
+        loss = model(x).sum()
+    svg = render(al.draw_graph(loss, collapse=model, module_calls=calls))
+    found = nodes(svg)
+    assert (node_with(found, "x"), node_with(found, "Sequential")) in edges(svg)
+
+
+def test_collapsed_labels_name_every_module_and_fill_by_gradient():
+    calls = nn.record_module_calls()
+    model, loss = mlp_and_loss(calls)
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    found = nodes(render(al.draw_graph(loss, collapse=list(model), module_calls=calls, grad_norms=norms)))
+    titles = sorted(texts[0] for texts, _, _ in found.values() if ": " in texts[0])
+    assert titles == ["0: Linear", "1: ReLU", "2: Linear", "3: ReLU", "4: Linear"]
+    relu = node_with(found, "1: ReLU")
+    assert found[relu][1][0] in {band[0] for band in GRAD_BANDS}
+    assert any(t.startswith("output |grad| = ") for t in found[relu][0])
+
+
+def test_accumulated_leaf_gradients_are_noted_in_the_legend():
+    w = al.Tensor([1.0, 2.0], requires_grad=True, name="w")
+    (w * 3).sum().backward()
+    loss = (w * 5).sum()
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    texts = " ".join(legend_texts(al.draw_graph(loss, grad_norms=norms)))
+    assert "sum several backward passes" in texts
+    w.grad = None
+    loss = (w * 5).sum()
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    assert "several backward" not in " ".join(legend_texts(al.draw_graph(loss, grad_norms=norms)))
+
+
+def test_render_leaves_only_the_requested_file(tmp_path):
+    _, _, loss = small_graph()
+    path = al.draw_graph(loss).render(tmp_path / "mlp_graph", format="svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mlp_graph.svg"]
+    ET.parse(path)
+    al.draw_graph(loss).render(tmp_path / "kept", format="svg", cleanup=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "kept.svg", "mlp_graph.svg"]
