@@ -11,9 +11,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import engine
+from . import engine, inplace
 from .autograd import grad as functional_grad
-from .function import input_tensors
+from .function import data_tensors, input_tensors
 from .graph import CollectedGraph, display_name, format_norm, format_shape, format_values, l2_norm
 from .tensor import Tensor
 
@@ -150,6 +150,7 @@ class _Narrator:
         self.step = 0
         self.index = {node: k for k, node in enumerate(graph.nodes, start=1)}
         self.names: dict = _leaf_names(graph)  # id(leaf) or node -> label
+        self._name_data(graph)
         for node in graph.nodes:
             name = display_name(graph.outputs[node])
             self.names[node] = name if name is not None else f"#{self.index[node]}"
@@ -162,6 +163,30 @@ class _Narrator:
             self.names[id(root)] = display_name(root) or "output"
         elif display_name(root) is None and display_name(self.graph.outputs[fn]) is None:
             self.names[fn] = "output"
+
+    def _name_data(self, graph: CollectedGraph) -> None:
+        """Data tensors (given to operations, needing no gradient): `name`, else data1, ..."""
+        unnamed = 0
+        for node in graph.nodes:
+            for tensor in data_tensors(node):
+                if tensor is None or id(tensor) in self.names:
+                    continue
+                name = display_name(tensor)
+                if name is None:
+                    unnamed += 1
+                    name = f"data{unnamed}"
+                self.names[id(tensor)] = name
+
+    def arguments(self, node: Any) -> str:
+        """The node's tensor arguments in call order: those that need a gradient and the data."""
+        data = data_tensors(node) or (None,) * len(node.inputs)
+        labels = []
+        for tensor, given in zip(input_tensors(node), data):
+            if tensor is not None:
+                labels.append(self.label(tensor))
+            elif given is not None:
+                labels.append(self.names.get(id(given), "data"))
+        return ", ".join(labels)
 
     def label(self, tensor: Tensor) -> str:
         fn = tensor.grad_fn
@@ -177,7 +202,7 @@ class _Narrator:
         self.step += 1
         number = self.index.get(node)
         out = self.names.get(node, "?")
-        arguments = ", ".join(self.label(t) for t in input_tensors(node) if t is not None)
+        arguments = self.arguments(node)
         heading = f"{node.name} #{number}" if number is not None else node.name
         self.emit(f"step {self.step}: {heading}   {out} = {node.name}({arguments})")
         uses = self.graph.uses.get(node, 0)
@@ -208,7 +233,7 @@ def explain_backward(
     accumulate: bool = True,
     max_values: int = 6,
     file: TextIO | None = None,
-) -> str:
+) -> BackwardExplanation:
     """Run the backward pass from `tensor` and narrate it, step by step, in the order the
     engine runs it: each operation, the gradient arriving at its output and the gradient
     it sends to each input (shape, L2 norm `|g|`, and values for at most `max_values`
@@ -219,8 +244,15 @@ def explain_backward(
     `accumulate=False` nothing's `.grad` changes (the leaves' gradients are computed
     as `al.grad` does and shown at the end). Intermediate tensors are called by their
     `name`, else `#k` (the output of the k-th operation the forward pass ran); unnamed
-    leaves `leaf1`, `leaf2`, ... The text is written to `file` (standard output by
-    default) as the pass runs, and returned.
+    leaves `leaf1`, `leaf2`, ..., unnamed data (tensors that need no gradient, shown
+    among an operation's arguments) `data1`, `data2`, ... The text is written to `file`
+    (standard output by default) as the pass runs, and returned as a
+    `BackwardExplanation`: a `str` holding the text, whose repr is one short line, so
+    that a REPL or notebook does not echo the narration a second time.
+
+    A graph whose saved values an earlier `backward()` freed cannot be run again: that
+    raises RuntimeError before anything is written (pass `retain_graph=True` to that
+    backward, or call explain_backward in its place).
 
     >>> import io, autograd_lite as al
     >>> w = al.Tensor([1.0, -2.0], requires_grad=True, name="w")
@@ -229,15 +261,51 @@ def explain_backward(
       w: (2,), |g| = 4.47, values [2, -4]
     """
     _check_explain_arguments(tensor, max_values)
-    transcript = _Transcript(sys.stdout if file is None else file)
     graph = CollectedGraph((tensor,))
+    _check_not_freed(graph)
+    transcript = _Transcript(sys.stdout if file is None else file)
     narrator = _Narrator(graph, max_values, transcript.emit)
     leaves = _leaves_of(graph, tensor)
     had_grad = {id(t) for t in leaves if t.grad is not None}
     _write_header(narrator, tensor, gradient)
     results = _run_narrated(narrator, tensor, leaves, gradient, retain_graph, accumulate)
     _write_results(narrator, leaves, results, had_grad, accumulate)
-    return transcript.text()
+    return BackwardExplanation(transcript.text(), narrator.step)
+
+
+class BackwardExplanation(str):
+    """The text `explain_backward` wrote: a `str` (print it, split it, search it) whose
+    repr is one line, since the text itself was already printed as the pass ran.
+
+    >>> BackwardExplanation("step 1: ...\\n", steps=1)
+    <backward pass explained in 1 step, 1 line: print() it to read it again>
+    """
+
+    steps: int
+
+    def __new__(cls, text: str, steps: int = 0) -> BackwardExplanation:
+        explanation = super().__new__(cls, text)
+        explanation.steps = steps
+        return explanation
+
+    def __repr__(self) -> str:
+        steps = f"{self.steps} step" + ("" if self.steps == 1 else "s")
+        lines = self.count("\n") or 1
+        return f"<backward pass explained in {steps}, {lines} line{'' if lines == 1 else 's'}: print() it to read it again>"
+
+
+def _check_not_freed(graph: CollectedGraph) -> None:
+    """Raise, before any text is written, if a backward already freed the graph's saved
+    values (or they were changed in place since): the pass would fail half-way."""
+    for node in graph.nodes:
+        if node.saved is None:
+            raise RuntimeError(
+                "explain_backward runs the backward pass, and an earlier backward() already "
+                f"freed the values saved by '{node.name}'. Call explain_backward(loss) in place "
+                "of loss.backward(), or pass retain_graph=True to the first backward()."
+            )
+        if node.guards is not None:
+            inplace.check(node)
 
 
 def _check_explain_arguments(tensor: Any, max_values: int) -> None:
@@ -284,7 +352,7 @@ def _write_header(narrator: _Narrator, tensor: Tensor, gradient: Any) -> None:
     )
     emit(
         "#k is the output of the k-th operation of the forward pass; |g| is a gradient's L2 norm; "
-        "inputs that need no gradient (data, constants, options) are left out."
+        "data tensors (data1, ...) need no gradient and receive none; constants and options are left out."
     )
     if gradient is None:
         emit(f"The pass starts from d({root_name})/d({root_name}) = 1.")

@@ -33,7 +33,8 @@ def test_steps_follow_the_engine_order_and_match_the_stored_gradients():
     steps = re.findall(r"^step (\d+): (\w+) #(\d+)", text, flags=re.M)
     assert [(int(s), op) for s, op, _ in steps] == [(1, "sum"), (2, "relu"), (3, "add"), (4, "mul")]
     assert [int(k) for _, _, k in steps] == [4, 3, 2, 1]  # forward numbering, run backwards
-    assert "step 4: mul #1   #1 = mul(w)" in text  # the data needs no gradient: left out
+    assert "step 4: mul #1   #1 = mul(w, data1)" in text  # the data is an argument too
+    assert "to data1" not in text  # ... that receives no gradient
     lines = text.splitlines()
     # relu passes the gradient where its input was positive: w * data + b = [3.25, -1.75, -1.75]
     relu_out = next(line for line in lines if line.startswith("  to #2"))
@@ -147,3 +148,46 @@ def test_record_ignores_other_threads_and_passes_outside_the_block():
     (x * 5).sum().backward()
     assert len(norms) == 0
     assert norms.norm_of(other) is None and norms.norm_of(x) is None
+
+
+def test_the_returned_text_is_not_echoed_again_by_a_repl(capsys):
+    _, _, loss = known_graph()
+    text = al.explain_backward(loss)
+    printed = capsys.readouterr().out
+    assert isinstance(text, str) and text == printed
+    assert repr(text) == "<backward pass explained in 4 steps, 19 lines: print() it to read it again>"
+    assert "\n" not in repr(text) and len(repr(text)) < 100
+    # a REPL prints repr() of the result: one short line after the narration, not the text again
+    import sys
+
+    sys.displayhook(text)
+    echoed = capsys.readouterr().out
+    assert echoed.count("\n") == 1 and "step 1" not in echoed
+
+
+def test_after_backward_it_raises_before_writing_anything():
+    w, b, loss = known_graph()
+    loss.backward()
+    out = io.StringIO()
+    with pytest.raises(RuntimeError, match="retain_graph=True") as caught:
+        al.explain_backward(loss, file=out)
+    assert "explain_backward(loss) in place of loss.backward()" in str(caught.value)
+    assert out.getvalue() == ""
+    assert engine.backward_observers == []
+    w2, b2, loss2 = known_graph()
+    loss2.backward(retain_graph=True)
+    assert "step 4" in al.explain_backward(loss2, file=io.StringIO())
+
+
+def test_data_inputs_are_named_among_the_arguments():
+    import nn
+
+    model = nn.Sequential(nn.Dense(3, 2), nn.ReLU(), nn.Dense(2, 1))
+    x = al.randn(4, 3)
+    text = al.explain_backward(model(x).sum(), file=io.StringIO())
+    assert "#1 = linear(data1, 0.weight, 0.bias)" in text
+    assert "#3 = linear(#2, 2.weight, 2.bias)" in text
+    x.name = "x"
+    text = al.explain_backward(model(x).sum(), file=io.StringIO())
+    assert "#1 = linear(x, 0.weight, 0.bias)" in text
+    assert "to x" not in text  # data receives no gradient
