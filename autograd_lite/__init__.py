@@ -25,6 +25,7 @@ from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .graph import draw_graph
+from .graph_html import graph_html
 from .inplace import declare_updates
 from .ops import dispatch, in_place  # noqa: F401
 from .ops.arithmetic import add, div, mul, neg, pow, sub
@@ -117,7 +118,7 @@ __all__ = [
     "tensor", "zeros", "ones", "full", "eye", "arange", "zeros_like", "ones_like", "randn", "rand",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "grad", "gradcheck",
-    "detect_anomaly", "is_anomaly_enabled", "draw_graph", "explain_backward", "record_grad_norms",
+    "detect_anomaly", "is_anomaly_enabled", "draw_graph", "graph_html", "explain_backward", "record_grad_norms",
     "save", "load",
     "add", "sub", "mul", "div", "pow", "neg", "astype", "clone", "matmul", "linear",
     "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "elu",

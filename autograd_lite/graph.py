@@ -6,6 +6,7 @@ modules and users import from here are re-exported."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Sequence
 
 from .graph_collapse import find_collapsed, module_targets
@@ -112,18 +113,22 @@ def draw_graph(
         import graphviz  # noqa: F401 - imported here: importing autograd_lite stays fast
     except ImportError:  # pragma: no cover - graphviz is a dependency
         raise ImportError("draw_graph needs the 'graphviz' Python package: pip install graphviz") from None
+    from .graph_html import graph_html
     from .graph_render import GraphDrawing
 
     options = DrawOptions(show_data, show_grad, grad_norms, max_values, repeat_after, show_inputs)
     graph = CollectedGraph(roots)
     body = Drawer(graph, options).draw(find_collapsed(graph, targets, module_calls) if targets else [], legend)
     drawing = GraphDrawing(**digraph_attributes(graph, rankdir), body=body)
-    # What `.to_html()` needs to lay out the same graph in each of its collapsed states.
-    drawing.view_arguments = {
-        "tensor": roots,
-        "collapse": collapse,
-        "module_calls": module_calls,
-        "rankdir": rankdir,
-        "options": options,
-    }
+    drawing.html_maker = functools.partial(
+        graph_html,
+        roots,
+        grad_norms=grad_norms,
+        collapse=collapse,
+        module_calls=module_calls,
+        rankdir=rankdir,
+        show_inputs=show_inputs,
+        max_values=max_values,
+        repeat_after=repeat_after,
+    )
     return drawing

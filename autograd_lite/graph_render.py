@@ -48,8 +48,8 @@ class GraphDrawing(graphviz.Digraph):
     writes the interactive view of the same graph, which `_repr_html_` gives inline.
     """
 
-    #: set by draw_graph: the graph and options the interactive view lays out again.
-    view_arguments: dict | None = None
+    #: set by draw_graph: makes the interactive view of the same graph (`al.graph_html`).
+    html_maker: Callable | None = None
 
     @_explain_missing_dot
     def render(self, *args: Any, cleanup: bool = True, **kwargs: Any) -> str:
@@ -63,11 +63,9 @@ class GraphDrawing(graphviz.Digraph):
     def to_html(self, path: Any = None) -> Any:
         """The interactive view of this drawing's graph (see `al.graph_html`), written to
         `path` when given; a `GraphView` (its `.html` is the page)."""
-        from .graph_html import graph_html
-
-        if self.view_arguments is None:
+        if self.html_maker is None:
             raise ValueError("to_html needs a drawing made by draw_graph")
-        return graph_html(path=path, **self.view_arguments)
+        return self.html_maker(path=path)
 
     def _repr_html_(self) -> str:
         return self.to_html()._repr_html_()
