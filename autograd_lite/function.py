@@ -240,7 +240,10 @@ class Op(Function):
         if b_node is not None:
             b._used = True
         if a_tensor != a_needs or b_tensor != b_needs:
-            ctx.data_inputs = (a if a_tensor and not a_needs else None, b if b_tensor and not b_needs else None)
+            ctx.data_inputs = (
+                a if a_tensor and not a_needs else None,
+                b if b_tensor and not b_needs else None,
+            )
         if ctx.saved or out.base is not None:
             _after_saving(ctx, args, result, out)
         if anomaly.active:

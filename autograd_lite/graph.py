@@ -118,7 +118,9 @@ def draw_graph(
 
     options = DrawOptions(show_data, show_grad, grad_norms, max_values, repeat_after, show_inputs)
     graph = CollectedGraph(roots)
-    body = Drawer(graph, options).draw(find_collapsed(graph, targets, module_calls) if targets else [], legend)
+    body = Drawer(graph, options).draw(
+        find_collapsed(graph, targets, module_calls) if targets else [], legend
+    )
     drawing = GraphDrawing(**digraph_attributes(graph, rankdir), body=body)
     drawing.html_maker = functools.partial(
         graph_html,

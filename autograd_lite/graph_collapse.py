@@ -9,6 +9,7 @@ from typing import Any
 from .function import input_tensors
 from .tensor import Tensor
 
+
 class _Collapsed:
     """A module call drawn as one node: its internal nodes and hidden leaves."""
 

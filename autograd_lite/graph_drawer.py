@@ -146,8 +146,6 @@ def _check_options(rankdir: str, max_values: int, repeat_after: int | None) -> N
         raise ValueError(f"repeat_after must be >= 1 or None, got {repeat_after}")
 
 
-
-
 def _has_shared_tensors(graph: CollectedGraph) -> bool:
     """Whether some tensor feeds more than one operation input."""
     return any(count > 1 for count in graph.uses.values()) or any(
@@ -178,7 +176,6 @@ def _group_starts(levels: list, span: int) -> list | None:
         if not starts or starts[-1] - level > span:
             starts.append(level)
     return starts
-
 
 
 class Drawer:
@@ -366,7 +363,9 @@ class Drawer:
             if recorded is not None and tensor.grad_fn is None and not self.accumulated:
                 last = recorded.norm_of(tensor)
                 # A leaf's .grad larger than the last pass's gradient was summed over passes.
-                self.accumulated = last is not None and not math.isclose(norm, last, rel_tol=1e-4, abs_tol=1e-12)
+                self.accumulated = last is not None and not math.isclose(
+                    norm, last, rel_tol=1e-4, abs_tol=1e-12
+                )
             return norm, grad.data
         if recorded is not None:
             return recorded.norm_of(tensor), None
@@ -425,7 +424,9 @@ class Drawer:
         fill, font = self._colour(norm)
         self.roles.add("module")
         self.drawn[call.node_id] = call
-        tip = f"{call.title}: " + (", ".join(display_name(p) or "parameter" for p in params) or "no parameters")
+        tip = f"{call.title}: " + (
+            ", ".join(display_name(p) or "parameter" for p in params) or "no parameters"
+        )
         self.lines.append(
             _node_line(call.node_id, _node_style("module", fill, font), tip, _html_label(rows, call.title))
         )

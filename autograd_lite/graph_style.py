@@ -221,7 +221,9 @@ def _legend(roles: set, bands: set, notes: Sequence[str] = ()) -> str:
         rows.append("<TR>" + "".join(cells) + "</TR>")
     width = 2 * len(columns)
     for note in notes:
-        rows.append(f'<TR><TD COLSPAN="{width}" ALIGN="LEFT"><I>{html.escape(note, quote=False)}</I></TD></TR>')
+        rows.append(
+            f'<TR><TD COLSPAN="{width}" ALIGN="LEFT"><I>{html.escape(note, quote=False)}</I></TD></TR>'
+        )
     return (
         '<<TABLE BORDER="1" COLOR="#999999" STYLE="ROUNDED" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
         + "".join(rows)

@@ -119,7 +119,9 @@ def test_fills_are_gradient_colours_only():
 def legend_texts(dot) -> list:
     """The texts of the legend (the graph's label: the SVG's texts outside any node)."""
     svg = render(dot)
-    inside = {id(t) for g in svg.iter(f"{SVG}g") if g.get("class") in ("node", "edge") for t in g.iter(f"{SVG}text")}
+    inside = {
+        id(t) for g in svg.iter(f"{SVG}g") if g.get("class") in ("node", "edge") for t in g.iter(f"{SVG}text")
+    }
     return [t.text.replace("\xa0", " ") for t in svg.iter(f"{SVG}text") if id(t) not in inside]
 
 
