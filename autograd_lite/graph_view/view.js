@@ -254,13 +254,20 @@
     }
     hits.forEach((id) => nodes[id].classList.add("found"));
     status.textContent = hits.length ? `${hits.length} found` : "not found";
-    if (hits.length) {
-      const box = nodes[hits[0]].getBBox();
-      const width = Math.max(full[2] / 3, box.width * 4);
-      const height = width * (full[3] / full[2]);
-      view = [box.x + box.width / 2 - width / 2, box.y + box.height / 2 - height / 2, width, height];
-      apply();
-    }
+    if (hits.length) focus(nodes[hits[0]]);
+  }
+
+  function focus(group) {
+    // the node's box in the SVG's own units (dot's drawing sits under a translated <g>)
+    const rect = group.getBoundingClientRect();
+    const toSvg = svg.getScreenCTM().inverse();
+    const a = new DOMPoint(rect.left, rect.top).matrixTransform(toSvg);
+    const b = new DOMPoint(rect.right, rect.bottom).matrixTransform(toSvg);
+    const area = svg.getBoundingClientRect();
+    const width = Math.max((b.x - a.x) * 8, 300);
+    const height = width * (area.height / area.width);
+    view = [(a.x + b.x) / 2 - width / 2, (a.y + b.y) / 2 - height / 2, width, height];
+    apply();
   }
 
   search.addEventListener("input", () => find(search.value));
