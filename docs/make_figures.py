@@ -1,6 +1,7 @@
 """Generate the figures of the README's "Seeing the graph" section.
 
-    python docs/make_figures.py   # writes mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg
+    python docs/make_figures.py   # writes mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg,
+                                  # graph_view.png
 
 mlp_graph.svg: a small MLP (nn.Sequential of Dense and ReLU layers) classifies a few
 random 4x4 "digit" images with a cross-entropy loss; the backward pass runs inside
@@ -9,6 +10,9 @@ mlp_backward.txt: the same backward pass narrated by `al.explain_backward`.
 vanishing_graph.svg: a stack of Dense + Sigmoid blocks with small weights, each block
 collapsed into one node (its calls recorded by `nn.record_module_calls()`), where the
 gradient shrinks block after block.
+graph_view.png: the interactive view (`al.graph_html`) of the MLP's graph with its
+layers collapsed, one of them expanded and a tooltip showing, screenshot in headless
+Chromium (Debian's `chromium`, driven by Playwright; skipped when either is missing).
 Needs the Graphviz `dot` program.
 """
 
@@ -25,15 +29,48 @@ import nn
 HERE = Path(__file__).resolve().parent
 
 
-def build_loss() -> tuple[nn.Module, al.Tensor]:
-    """The model and its loss on a fixed batch of four random 4x4 images, three classes."""
+def build_loss(calls: object = None) -> tuple[nn.Module, al.Tensor]:
+    """The model and its loss on a fixed batch of four random 4x4 images, three classes
+    (the module calls recorded into `calls`, a `nn.record_module_calls()`, when given)."""
     al.manual_seed(0)
     model = nn.Sequential(nn.Dense(16, 12), nn.ReLU(), nn.Dense(12, 12), nn.ReLU(), nn.Dense(12, 3))
     images = al.rand(4, 16)
+    images.name = "images"
     labels = np.array([0, 2, 1, 2])
-    loss = nn.CrossEntropyLoss()(model(images), labels)
+    with calls if calls is not None else nn.record_module_calls():
+        loss = nn.CrossEntropyLoss()(model(images), labels)
     loss.name = "loss"
     return model, loss
+
+
+def graph_view_screenshot(path: Path) -> bool:
+    """Screenshot the MLP's interactive view: layer 2 expanded, 2.weight's tooltip shown."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("graph_view.png skipped: Playwright is not installed")
+        return False
+    if not Path("/usr/bin/chromium").exists():
+        print("graph_view.png skipped: no /usr/bin/chromium")
+        return False
+    calls = nn.record_module_calls()
+    model, loss = build_loss(calls)
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    page_path = path.with_suffix(".html")
+    al.graph_html(loss, page_path, grad_norms=norms, collapse=list(model), module_calls=calls)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
+        page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=1.5)
+        page.goto(page_path.as_uri())
+        page.wait_for_selector("body[data-ready=true]")
+        page.locator("#canvas g.node").filter(has=page.get_by_text("2: Linear", exact=True)).click()
+        page.locator("#canvas g.node").filter(has=page.get_by_text("2.weight", exact=True)).hover()
+        page.screenshot(path=str(path))
+        browser.close()
+    page_path.unlink()
+    return True
 
 
 def vanishing_drawing() -> object:
@@ -66,7 +103,8 @@ def main() -> None:
     (HERE / "mlp_backward.txt").write_text(text, encoding="utf-8")
     svg = vanishing_drawing().pipe(format="svg", encoding="utf-8")
     (HERE / "vanishing_graph.svg").write_text(svg, encoding="utf-8")
-    print(f"wrote mlp_graph.svg, mlp_backward.txt and vanishing_graph.svg in {HERE}")
+    shot = graph_view_screenshot(HERE / "graph_view.png")
+    print(f"wrote mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg{' and graph_view.png' if shot else ''} in {HERE}")
 
 
 if __name__ == "__main__":

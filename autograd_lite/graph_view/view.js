@@ -147,8 +147,11 @@
   }
 
   function place(event) {
+    // beside the cursor, on the side with room: the left one first, off the graph's middle
     const rect = canvas.getBoundingClientRect();
-    const x = Math.min(event.clientX - rect.left + 14, rect.width - tooltip.offsetWidth - 4);
+    const cursorX = event.clientX - rect.left;
+    const left = cursorX - tooltip.offsetWidth - 14;
+    const x = left >= 0 ? left : Math.min(cursorX + 14, rect.width - tooltip.offsetWidth - 4);
     const y = Math.min(event.clientY - rect.top + 14, rect.height - tooltip.offsetHeight - 4);
     tooltip.style.left = Math.max(0, x) + "px";
     tooltip.style.top = Math.max(0, y) + "px";
