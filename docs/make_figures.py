@@ -104,7 +104,9 @@ def main() -> None:
     svg = vanishing_drawing().pipe(format="svg", encoding="utf-8")
     (HERE / "vanishing_graph.svg").write_text(svg, encoding="utf-8")
     shot = graph_view_screenshot(HERE / "graph_view.png")
-    print(f"wrote mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg{' and graph_view.png' if shot else ''} in {HERE}")
+    print(
+        f"wrote mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg{' and graph_view.png' if shot else ''} in {HERE}"
+    )
 
 
 if __name__ == "__main__":
