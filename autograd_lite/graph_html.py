@@ -254,7 +254,7 @@ class _ViewBuilder:
 
 
 def _resource(name: str) -> str:
-    return resources.files("autograd_lite").joinpath("graph_view", name).read_text(encoding="utf-8")
+    return resources.files("autograd_lite.graph_view").joinpath(name).read_text(encoding="utf-8")
 
 
 PAGE = """<!DOCTYPE html>
