@@ -122,6 +122,7 @@ def draw_graph(
         find_collapsed(graph, targets, module_calls) if targets else [], legend
     )
     drawing = GraphDrawing(**digraph_attributes(graph, rankdir), body=body)
+    drawing.operations = len(graph.nodes)
     drawing.html_maker = functools.partial(
         graph_html,
         roots,

@@ -22,6 +22,10 @@ INSTALL_HINT = (
 )
 
 
+# Up to this many operations, a notebook shows the interactive view of a drawing inline.
+INLINE_VIEW_OPERATIONS = 5_000
+
+
 class GraphvizNotFoundError(RuntimeError):
     """Rendering a drawing failed because the Graphviz `dot` program is not installed."""
 
@@ -50,6 +54,8 @@ class GraphDrawing(graphviz.Digraph):
 
     #: set by draw_graph: makes the interactive view of the same graph (`al.graph_html`).
     html_maker: Callable | None = None
+    #: set by draw_graph: how many operations the graph has.
+    operations: int = 0
 
     @_explain_missing_dot
     def render(self, *args: Any, cleanup: bool = True, **kwargs: Any) -> str:
@@ -67,7 +73,11 @@ class GraphDrawing(graphviz.Digraph):
             raise ValueError("to_html needs a drawing made by draw_graph")
         return self.html_maker(path=path)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
+        # Notebooks ask for every format at each display: above this size only the SVG is
+        # made inline (to_html still writes the view of any graph).
+        if self.html_maker is None or self.operations > INLINE_VIEW_OPERATIONS:
+            return None
         return self.to_html()._repr_html_()
 
     pipe = _explain_missing_dot(graphviz.Digraph.pipe)

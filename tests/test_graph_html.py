@@ -74,6 +74,8 @@ def test_drawing_to_html_and_jupyter_display(tmp_path):
     assert (tmp_path / "drawing.html").read_text() == view.html
     assert len(page_data(view.html)["states"]) == 2  # the Sequential collapsed or expanded
     assert "iframe" in drawing._repr_html_()
+    drawing.operations = 10**6  # too large to lay out at each display: the SVG alone
+    assert drawing._repr_html_() is None
     assert "al.graph_html" not in repr(view) and "written to" in repr(view)
 
 
