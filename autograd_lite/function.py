@@ -7,12 +7,14 @@ if it is a leaf, or None where no gradient is needed (`input_tensors(node)` give
 Tensors). A node holds its output's array (`out`) and what its forward saved, but no
 Tensor it did not take as a leaf: intermediate Tensors live only as long as the user
 keeps them, and graphs are freed by reference counting alone. Tensor arguments that need
-no gradient (a batch of data, targets) are leaves too; a node keeps them in `data_inputs`
-so that drawings and narrations can show where the data came in (`data_tensors(node)`).
+no gradient (a batch of data, targets) are leaves too; a node keeps weak references to
+them in `data_inputs`, so that drawings and narrations can show where the data came in
+while the data exists (`data_tensors(node)`), without a graph keeping a batch alive.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,7 @@ FREED_MESSAGE = (
     "you need to backward through the graph again."
 )
 
+_weak = weakref.ref
 _grad_state = grad_mode._state  # the per-thread flag, read once per operation
 
 
@@ -56,8 +59,8 @@ class Function:
 
     # inputs: one edge per forward argument: the node that produced it, the leaf Tensor
     # itself, or None (no gradient needed).
-    # data_inputs: one entry per forward argument, the Tensor where a Tensor that needs no
-    # gradient was passed (data, targets), else None; unset when there is none.
+    # data_inputs: one entry per forward argument, a weak reference to the Tensor where a
+    # Tensor that needs no gradient was passed (data, targets), else None; unset when none.
     # out: the output's array (its shape and dtype are the gradient's; create_graph reads it).
     # saved: what forward saved; None once a backward freed it (inplace.RAN if it was empty).
     # guards: what protects the saved values from in-place changes (inplace.py), or None.
@@ -241,8 +244,8 @@ class Op(Function):
             b._used = True
         if a_tensor != a_needs or b_tensor != b_needs:
             ctx.data_inputs = (
-                a if a_tensor and not a_needs else None,
-                b if b_tensor and not b_needs else None,
+                _weak(a) if a_tensor and not a_needs else None,
+                _weak(b) if b_tensor and not b_needs else None,
             )
         if ctx.saved or out.base is not None:
             _after_saving(ctx, args, result, out)
@@ -379,21 +382,23 @@ def _note_used(args: tuple) -> None:
 
 def _note_data(ctx: Function, args: tuple) -> None:
     """Keep the Tensor arguments that need no gradient (see `data_tensors`)."""
-    data = tuple(a if isinstance(a, Tensor) and not a._requires_grad else None for a in args)
-    if any(t is not None for t in data):
+    data = tuple(_weak(a) if isinstance(a, Tensor) and not a._requires_grad else None for a in args)
+    if any(ref is not None for ref in data):
         ctx.data_inputs = data
 
 
 def data_tensors(node: Function) -> tuple:
-    """`node`'s Tensor arguments that need no gradient (the data and targets it was given),
-    one entry per forward argument with None elsewhere; `()` when there are none.
+    """`node`'s Tensor arguments that need no gradient (the data and targets it was given)
+    that still exist, one entry per forward argument with None elsewhere; `()` when there
+    were none. The graph holds them weakly: data the user dropped is None here.
 
     >>> import autograd_lite as al
     >>> w, x = al.ones(2, requires_grad=True), al.tensor([1.0, 2.0])
     >>> [t is x for t in data_tensors((w * x).grad_fn)]
     [False, True]
     """
-    return getattr(node, "data_inputs", ())
+    refs = getattr(node, "data_inputs", ())
+    return tuple(None if ref is None else ref() for ref in refs)
 
 
 def input_tensors(node: Function) -> tuple:

@@ -59,7 +59,8 @@ def draw_graph(
     parameters have a double border, other leaves that require grad are rounded, the
     output has a bold border, and with `show_inputs=True` (the default) the tensors the
     operations were given that need no gradient -- the batch of data, the targets --
-    are drawn too, with a folded corner (`show_inputs=False` hides them).
+    are drawn too, with a folded corner, as long as they exist (a graph holds them
+    weakly and never keeps a batch alive); `show_inputs=False` hides them.
 
     With `show_grad=True`, tensors whose gradient is known are filled by the log10 of
     its norm (blue below 1e-7: vanishing; green from 1e-3 to 1e1; red above 1e3:

@@ -29,9 +29,10 @@ import nn
 HERE = Path(__file__).resolve().parent
 
 
-def build_loss(calls: object = None) -> tuple[nn.Module, al.Tensor]:
-    """The model and its loss on a fixed batch of four random 4x4 images, three classes
-    (the module calls recorded into `calls`, a `nn.record_module_calls()`, when given)."""
+def build_loss(calls: object = None) -> tuple[nn.Module, al.Tensor, al.Tensor]:
+    """The model, its loss on a fixed batch of four random 4x4 images (three classes) and
+    the batch (the drawings show it while it exists); the module calls are recorded into
+    `calls`, a `nn.record_module_calls()`, when given."""
     al.manual_seed(0)
     model = nn.Sequential(nn.Dense(16, 12), nn.ReLU(), nn.Dense(12, 12), nn.ReLU(), nn.Dense(12, 3))
     images = al.rand(4, 16)
@@ -40,7 +41,7 @@ def build_loss(calls: object = None) -> tuple[nn.Module, al.Tensor]:
     with calls if calls is not None else nn.record_module_calls():
         loss = nn.CrossEntropyLoss()(model(images), labels)
     loss.name = "loss"
-    return model, loss
+    return model, loss, images
 
 
 def graph_view_screenshot(path: Path) -> bool:
@@ -54,7 +55,7 @@ def graph_view_screenshot(path: Path) -> bool:
         print("graph_view.png skipped: no /usr/bin/chromium")
         return False
     calls = nn.record_module_calls()
-    model, loss = build_loss(calls)
+    model, loss, images = build_loss(calls)
     with al.record_grad_norms() as norms:
         loss.backward()
     page_path = path.with_suffix(".html")
@@ -90,7 +91,7 @@ def vanishing_drawing() -> object:
 
 
 def main() -> None:
-    model, loss = build_loss()
+    model, loss, images = build_loss()
     with al.record_grad_norms() as norms:
         loss.backward()
     drawing = al.draw_graph(loss, grad_norms=norms)
@@ -98,7 +99,7 @@ def main() -> None:
     (HERE / "mlp_graph.svg").write_text(svg, encoding="utf-8")
 
     # The same pass narrated step by step (a fresh graph: the first one is freed).
-    model, loss = build_loss()
+    model, loss, images = build_loss()
     text = al.explain_backward(loss, file=io.StringIO())
     (HERE / "mlp_backward.txt").write_text(text, encoding="utf-8")
     svg = vanishing_drawing().pipe(format="svg", encoding="utf-8")

@@ -139,7 +139,9 @@ def test_legend_lists_only_the_roles_and_bands_present():
     assert not any("vanishing" in t or "exploding" in t or "parameter" in t for t in after)
     assert legend_texts(al.draw_graph(loss, legend=False)) == []
     assert not any("gradient" in t for t in legend_texts(al.draw_graph(loss, show_grad=False)))
-    model, loss = mlp_and_loss()
+    model = nn.Sequential(nn.Dense(6, 8), nn.ReLU(), nn.Dense(8, 3))
+    batch = al.randn(4, 6)
+    loss = nn.CrossEntropyLoss()(model(batch), np.array([0, 2, 1, 0]))
     loss.backward()
     texts = legend_texts(al.draw_graph(loss))
     assert "parameter (double border)" in texts and "data, needs no gradient (folded corner)" in texts
@@ -408,6 +410,9 @@ def test_data_inputs_are_drawn_and_can_be_hidden():
     hidden = render(al.draw_graph(loss, show_inputs=False))
     assert not {"x", "target"} & set(all_texts(hidden))
     assert len(nodes(hidden)) == len(found) - 2
+    # the graph holds its data weakly: data nobody keeps is not drawn (nor kept alive)
+    del target
+    assert len(nodes(render(al.draw_graph(loss)))) == len(found) - 1
     # a data tensor given to a collapsed module points at the module
     with nn.record_module_calls() as calls:
         loss = model(x).sum()

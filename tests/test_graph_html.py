@@ -26,7 +26,8 @@ CHROMIUM_ARGS = [
 
 
 def digits_mlp():
-    """The MLP of the digits example on a fixed batch, its calls recorded, after backward."""
+    """The MLP of the digits example on a fixed batch, its calls recorded, after backward
+    (the batch is returned too: a graph does not keep its data alive)."""
     al.manual_seed(0)
     model = nn.Sequential(nn.Dense(16, 12), nn.ReLU(), nn.Dense(12, 12), nn.ReLU(), nn.Dense(12, 3))
     images = al.rand(4, 16)
@@ -36,7 +37,7 @@ def digits_mlp():
     loss.name = "loss"
     with al.record_grad_norms() as norms:
         loss.backward()
-    return model, loss, calls, norms
+    return model, loss, calls, norms, images
 
 
 def page_data(page: str) -> dict:
@@ -45,7 +46,7 @@ def page_data(page: str) -> dict:
 
 
 def test_the_page_is_self_contained_with_a_layout_per_state(tmp_path):
-    model, loss, calls, norms = digits_mlp()
+    model, loss, calls, norms, images = digits_mlp()
     view = al.graph_html(
         loss, tmp_path / "view.html", grad_norms=norms, collapse=list(model), module_calls=calls
     )
@@ -60,15 +61,15 @@ def test_the_page_is_self_contained_with_a_layout_per_state(tmp_path):
     assert weight["shape"] == "(12, 16)" and weight["dtype"] == "float32"
     assert weight["grad"]["norm"] == f"{np.linalg.norm(model[0].weight.grad.numpy()):.3g}"
     assert weight["module"] == 0  # hidden inside module 0 while it is collapsed
-    images = next(info for info in data["info"].values() if info.get("name") == "images")
-    assert images["role"] == "data" and "grad" not in images
+    shown = next(info for info in data["info"].values() if info.get("name") == "images")
+    assert shown["role"] == "data" and "grad" not in shown and shown["shape"] == str(images.shape)
     # the legend lists only what is drawn
     assert "parameter (double border)" in page and "vanishing" not in page
     assert "<iframe srcdoc=" in view._repr_html_()
 
 
 def test_drawing_to_html_and_jupyter_display(tmp_path):
-    model, loss, calls, norms = digits_mlp()
+    model, loss, calls, norms, images = digits_mlp()
     drawing = al.draw_graph(loss, grad_norms=norms, collapse=model, module_calls=calls)
     view = drawing.to_html(tmp_path / "drawing.html")
     assert (tmp_path / "drawing.html").read_text() == view.html
@@ -80,7 +81,7 @@ def test_drawing_to_html_and_jupyter_display(tmp_path):
 
 
 def test_modules_without_submodules_are_collapsed_by_default(monkeypatch):
-    _, loss, calls, norms = digits_mlp()
+    _, loss, calls, norms, images = digits_mlp()
     data = page_data(al.graph_html(loss, grad_norms=norms, module_calls=calls).html)
     names = sorted(info["name"] for info in data["info"].values() if info["kind"] == "module")
     assert names == ["0: Linear", "1: ReLU", "2: Linear", "3: ReLU", "4: Linear"]
@@ -110,7 +111,7 @@ def browser():
 @pytest.fixture()
 def opened(browser, tmp_path):
     """The digits MLP's view opened in the browser: (page, console errors)."""
-    model, loss, calls, norms = digits_mlp()
+    model, loss, calls, norms, images = digits_mlp()
     path = tmp_path / "view.html"
     al.graph_html(loss, path, grad_norms=norms, collapse=list(model), module_calls=calls)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -118,6 +119,7 @@ def opened(browser, tmp_path):
     errors: list = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    del images  # the page has what it needs
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-ready=true]", timeout=10_000)
     yield page, errors
