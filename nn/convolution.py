@@ -277,17 +277,18 @@ class ConvWeightGrad(Op):
 # -- argument checks and the functions -----------------------------------------------
 
 
-def _ints(value: Any, count: int, name: str, function: str, minimum: int) -> tuple[int, ...]:
-    """An int or a sequence of `count` ints, each >= minimum, as a tuple."""
+def int_tuple(value: Any, count: int, name: str, owner: str, minimum: int) -> tuple[int, ...]:
+    """An int or a sequence of `count` ints, each >= minimum, as a tuple (else ValueError
+    naming `owner`'s argument `name`)."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
     if len(values) != count or any(
         isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
     ):
-        raise ValueError(f"{function}: {name} must be an int >= {minimum} or {count} of them, got {value!r}")
+        raise ValueError(f"{owner}: {name} must be an int >= {minimum} or {count} of them, got {value!r}")
     return tuple(int(v) for v in values)
 
 
-def _padding(
+def padding_sides(
     padding: Any, kernel: tuple, stride: tuple, dilation: tuple, function: str
 ) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) from an int, a pair, "valid" or "same" (the odd extra
@@ -306,7 +307,7 @@ def _padding(
             total = d * (k - 1)
             sides += [total // 2, total - total // 2]
         return tuple(sides)
-    pads = _ints(padding, len(kernel), "padding", function, 0)
+    pads = int_tuple(padding, len(kernel), "padding", function, 0)
     return tuple(p for pad in pads for p in (pad, pad))
 
 
@@ -338,12 +339,12 @@ def _operands(function: str, input: Any, weight: Any, bias: Any, spatial: int) -
 def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: dict) -> Geometry:
     spatial = len(weight_shape) - 2
     kernel = weight_shape[2:]
-    stride = _ints(options["stride"], spatial, "stride", function, 1)
-    dilation = _ints(options["dilation"], spatial, "dilation", function, 1)
+    stride = int_tuple(options["stride"], spatial, "stride", function, 1)
+    dilation = int_tuple(options["dilation"], spatial, "dilation", function, 1)
     groups = options["groups"]
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"{function}: groups must be a positive int, got {groups!r}")
-    padding = _padding(options["padding"], kernel, stride, dilation, function)
+    padding = padding_sides(options["padding"], kernel, stride, dilation, function)
     channels = input_shape[1]
     if channels != weight_shape[1] * groups or weight_shape[0] % groups:
         raise RuntimeError(

@@ -19,6 +19,8 @@ import numpy as np
 from autograd_lite import Tensor, as_tensor
 from autograd_lite.function import Op
 
+from .convolution import int_tuple
+
 
 class Window(NamedTuple):
     """A pooling window's sliding over (H, W): kernel, stride, padding (top, left),
@@ -199,23 +201,16 @@ class MaxPool(PoolGather):
         return best
 
 
-def _pair(value: Any, name: str, function: str, minimum: int) -> tuple[int, int]:
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or any(
-        isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
-    ):
-        raise ValueError(f"{function}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
-    return int(values[0]), int(values[1])
-
-
 def _window(function: str, input: Tensor, options: dict) -> Window:
     """Check the arguments against the input (N, C, H, W) and return the window."""
     if input.ndim != 4:
         raise ValueError(f"{function} expects input of shape (N, C, H, W) or (C, H, W), got {input.shape}")
-    kernel = _pair(options["kernel_size"], "kernel_size", function, 1)
-    stride = kernel if options["stride"] in (None, ()) else _pair(options["stride"], "stride", function, 1)
-    padding = _pair(options["padding"], "padding", function, 0)
-    dilation = _pair(options.get("dilation", 1), "dilation", function, 1)
+    kernel = int_tuple(options["kernel_size"], 2, "kernel_size", function, 1)
+    stride = (
+        kernel if options["stride"] in (None, ()) else int_tuple(options["stride"], 2, "stride", function, 1)
+    )
+    padding = int_tuple(options["padding"], 2, "padding", function, 0)
+    dilation = int_tuple(options.get("dilation", 1), 2, "dilation", function, 1)
     for pad, k, d in zip(padding, kernel, dilation):
         if 2 * pad > d * (k - 1) + 1:
             raise ValueError(
