@@ -114,14 +114,18 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, geometry: Geometry
     return _to_batch_major(y.reshape(w.shape[0], -1), x.shape[0], out_hw, b), cols
 
 
-def _conv_input_grad(g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geometry) -> np.ndarray:
-    """dx of the convolution: per kernel tap, w_tap^T @ g added into that tap's window."""
+def _conv_input_grad(
+    g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geometry, grad: np.ndarray | None = None
+) -> np.ndarray:
+    """dx of the convolution: per kernel tap, w_tap^T @ g added into that tap's window
+    (`grad`: g channels-major, if the caller has it already)."""
     n, _, *out_hw = g.shape
     groups = geometry.groups
     o, c_group, kh, kw = w.shape
     top, bottom, left, right = geometry.padding
     padded = np.zeros((c_group * groups, n, size[0] + top + bottom, size[1] + left + right), dtype=g.dtype)
-    grad = _grad_channels_major(g, groups)
+    if grad is None:
+        grad = _grad_channels_major(g, groups)
     taps = w.reshape(groups, o // groups, c_group, kh, kw)
     for i in range(kh):
         for j in range(kw):
@@ -217,15 +221,15 @@ class Conv(Op):
                 grad.sum(axis=axes) if needs_b is not None else None,
             )
         (g4,) = _four_d(grad)
+        channels_major = _grad_channels_major(g4, geometry.groups)
         grad_x = grad_w = grad_b = None
         if needs_x is not None:
-            grad_x = _like(_conv_input_grad(g4, _four_d(w)[0], _size4(size), geometry), x.ndim)
-        if needs_w is not None or needs_b is not None:
-            channels_major = _grad_channels_major(g4, geometry.groups)
-            if needs_w is not None:
-                grad_w = _conv_weight_grad(cols, channels_major, w.shape)
-            if needs_b is not None:
-                grad_b = channels_major.sum(axis=2).reshape(-1)
+            grad_x = _conv_input_grad(g4, _four_d(w)[0], _size4(size), geometry, channels_major)
+            grad_x = _like(grad_x, x.ndim)
+        if needs_w is not None:
+            grad_w = _conv_weight_grad(cols, channels_major, w.shape)
+        if needs_b is not None:
+            grad_b = channels_major.sum(axis=2).reshape(-1)
         return grad_x, grad_w, grad_b
 
 

@@ -128,11 +128,15 @@ def _scatter(g: np.ndarray, picked: np.ndarray, window: Window) -> np.ndarray:
     # Multiplying by the 0/1 mask is 3x faster than np.where, but 0 * inf would be NaN.
     finite = bool(np.isfinite(g).all())
     for tap in range(window.kernel[0] * window.kernel[1]):
+        target = _tap(padded, tap, window)
+        if disjoint and finite:
+            np.multiply(g, picked == tap, out=target)
+            continue
         share = g * (picked == tap) if finite else np.where(picked == tap, g, 0)
         if disjoint:
-            _tap(padded, tap, window)[...] = share
+            target[...] = share
         else:
-            _tap(padded, tap, window)[...] += share
+            target += share
     if padded.shape[-2:] == window.size:
         return padded
     (h, w), (ph, pw) = window.size, window.padding
