@@ -23,7 +23,8 @@ from .timing import Row, measure
 class NumpyConv3x3:
     """A 3x3, stride-1, padding-1 convolution's forward and all three gradients: im2col
     channels-major (C*9, N*H*W), one matrix product for the output and one for the
-    weight gradient, the input gradient as nine products added into shifted windows."""
+    weight gradient; the input gradient's columns by batch chunks, each added into the
+    nine shifted windows (the fastest of the layouts and orders tried)."""
 
     def __init__(self, weight: np.ndarray, bias: np.ndarray) -> None:
         self.weight, self.bias = weight, bias
@@ -40,11 +41,17 @@ class NumpyConv3x3:
         grad_w = (cols @ grad.T).T.reshape(self.weight.shape)  # faster than grad @ cols.T
         grad_b = grad.sum(axis=1)
         grad_padded = np.zeros_like(padded)
-        for i in range(3):
-            for j in range(3):
-                grad_padded[:, :, i : i + h, j : j + w] += (self.weight[:, :, i, j].T @ grad).reshape(
-                    c, n, h, w
-                )
+        # The columns' gradient in batch chunks of ~4 MB, added into the nine shifted
+        # windows while it is still in cache.
+        chunk = max(1, (4 << 20) // (c * 9 * h * w * x.itemsize))
+        grad_by_image = grad.reshape(o, n, h * w)
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            part = self.weight.reshape(o, -1).T @ grad_by_image[:, start:stop].reshape(o, -1)
+            part = part.reshape(c, 3, 3, stop - start, h, w)
+            for i in range(3):
+                for j in range(3):
+                    grad_padded[:, start:stop, i : i + h, j : j + w] += part[:, i, j]
         grad_x = np.ascontiguousarray(grad_padded[:, :, 1:-1, 1:-1].transpose(1, 0, 2, 3))
         return y, grad_x, grad_w, grad_b
 

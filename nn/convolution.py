@@ -114,23 +114,37 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, geometry: Geometry
     return _to_batch_major(y.reshape(w.shape[0], -1), x.shape[0], out_hw, b), cols
 
 
+# Bytes of column gradients computed at a time: small enough to stay in cache while they are
+# added into the windows. Measured on the benchmark's input gradient ((64, 32, 28, 28) onto
+# (64, 16, 28, 28)): 16 ms for kh*kw products over the whole batch, 13 ms in chunks of 4 MB.
+_CHUNK_BYTES = 4 << 20
+
+
 def _conv_input_grad(
     g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geometry, grad: np.ndarray | None = None
 ) -> np.ndarray:
-    """dx of the convolution: per kernel tap, w_tap^T @ g added into that tap's window
-    (`grad`: g channels-major, if the caller has it already)."""
+    """dx of the convolution (col2im): the columns' gradient w^T @ g, one product per group
+    and batch chunk, each kernel tap's rows then added into that tap's window (`grad`: g
+    channels-major, if the caller has it already)."""
     n, _, *out_hw = g.shape
     groups = geometry.groups
     o, c_group, kh, kw = w.shape
     top, bottom, left, right = geometry.padding
-    padded = np.zeros((c_group * groups, n, size[0] + top + bottom, size[1] + left + right), dtype=g.dtype)
+    channels = c_group * groups
+    padded = np.zeros((channels, n, size[0] + top + bottom, size[1] + left + right), dtype=g.dtype)
     if grad is None:
         grad = _grad_channels_major(g, groups)
-    taps = w.reshape(groups, o // groups, c_group, kh, kw)
-    for i in range(kh):
-        for j in range(kw):
-            part = np.matmul(taps[:, :, :, i, j].transpose(0, 2, 1), grad)
-            _window(padded, i, j, out_hw, geometry)[...] += part.reshape(padded.shape[:2] + tuple(out_hw))
+    grad = grad.reshape(groups, o // groups, n, -1)
+    taps = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    chunk = max(1, _CHUNK_BYTES // (channels * kh * kw * grad.shape[3] * g.itemsize))
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        part = np.matmul(taps, grad[:, :, start:stop].reshape(groups, o // groups, -1))
+        part = part.reshape(channels, kh, kw, stop - start, *out_hw)
+        target = padded[:, start:stop]
+        for i in range(kh):
+            for j in range(kw):
+                _window(target, i, j, out_hw, geometry)[...] += part[:, i, j]
     inner = padded[:, :, top : top + size[0], left : left + size[1]]
     return np.ascontiguousarray(inner.transpose(1, 0, 2, 3))
 
