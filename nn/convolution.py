@@ -355,6 +355,7 @@ def _operands(function: str, input: Any, weight: Any, bias: Any, spatial: int) -
 
 
 def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: dict) -> Geometry:
+    """The checked geometry for `input_shape` (unbatched: without the batch axis)."""
     spatial = len(weight_shape) - 2
     kernel = weight_shape[2:]
     stride = int_tuple(options["stride"], spatial, "stride", function, 1)
@@ -363,7 +364,8 @@ def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: d
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"{function}: groups must be a positive int, got {groups!r}")
     padding = padding_sides(options["padding"], kernel, stride, dilation, function)
-    channels = input_shape[1]
+    batched = len(input_shape) == spatial + 2
+    channels = input_shape[1 if batched else 0]
     if channels != weight_shape[1] * groups or weight_shape[0] % groups:
         raise RuntimeError(
             f"{function}: given groups={groups}, weight of shape {weight_shape} expects input with "
@@ -371,7 +373,7 @@ def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: d
             f"got input of shape {input_shape}"
         )
     for axis in range(spatial):
-        padded = input_shape[2 + axis] + padding[2 * axis] + padding[2 * axis + 1]
+        padded = input_shape[-spatial + axis] + padding[2 * axis] + padding[2 * axis + 1]
         if padded < dilation[axis] * (kernel[axis] - 1) + 1:
             raise RuntimeError(
                 f"{function}: kernel of shape {tuple(kernel)} (dilation {dilation}) is larger than the "
@@ -384,10 +386,10 @@ def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: d
 
 def _convolve(function: str, spatial: int, input: Any, weight: Any, bias: Any, options: dict) -> Tensor:
     input, weight, bias = _operands(function, input, weight, bias, spatial)
+    geometry = _geometry(function, input.shape, weight.shape, options)
     unbatched = input.ndim == spatial + 1
     if unbatched:
         input = input.reshape((1,) + input.shape)
-    geometry = _geometry(function, input.shape, weight.shape, options)
     out = Conv.apply(input, weight, bias, geometry=geometry)
     return out.reshape(out.shape[1:]) if unbatched else out
 

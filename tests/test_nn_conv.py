@@ -201,12 +201,17 @@ def test_unbatched_input():
 # -- errors ------------------------------------------------------------------------------
 
 ERRORS = [
+    (
+        lambda: F.conv2d(al.ones((3, 5, 5)), al.ones((4, 2, 3, 3))),
+        RuntimeError,
+        r"got input of shape \(3, 5, 5\)",
+    ),
     (lambda: F.conv2d(al.ones((2, 3)), al.ones((4, 2, 3, 3))), RuntimeError, r"\(N, C, H, W\).*\(2, 3\)"),
     (lambda: F.conv2d(al.ones((5,)), al.ones((4, 3, 3, 3))), RuntimeError, r"\(N, C, H, W\).*\(5,\)"),
     (
         lambda: F.conv2d(al.ones((1, 3, 5, 5)), al.ones((4, 2, 3, 3))),
         RuntimeError,
-        r"3 channels|expects input with 2",
+        r"input with 2 channels",
     ),
     (
         lambda: F.conv2d(al.ones((1, 3, 2, 2)), al.ones((4, 3, 3, 3))),
