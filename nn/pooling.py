@@ -161,35 +161,39 @@ def _scatter_any(g: Any, picked: np.ndarray, window: Window) -> Any:
 class PoolGather(Op):
     """y = x at each window's picked tap;  d/dx = the gradient scattered back to those inputs"""
 
-    __slots__ = ("picked", "window")
+    __slots__ = ("window",)
     name = "pool_gather"
 
     @staticmethod
     def forward(ctx, x, picked, window):
-        ctx.picked, ctx.window = picked, window
+        ctx.window = window
+        ctx.save_for_backward(picked)  # freed after backward, as any saved array
         return _gather(x, picked, window)
 
     @staticmethod
     def backward(ctx, grad):
-        return _scatter_any(grad, ctx.picked, ctx.window)
+        (picked,) = ctx.saved_tensors
+        return _scatter_any(grad, picked, ctx.window)
 
 
 class PoolScatter(Op):
     """dx = g scattered to each window's picked input;  d/dg = the gradient gathered back"""
 
-    __slots__ = ("picked", "window")
+    __slots__ = ("window",)
     name = "pool_scatter"
 
     @staticmethod
     def forward(ctx, g, picked, window):
-        ctx.picked, ctx.window = picked, window
+        ctx.window = window
+        ctx.save_for_backward(picked)  # freed after backward, as any saved array
         return _scatter(g, picked, window)
 
     @staticmethod
     def backward(ctx, grad):
+        (picked,) = ctx.saved_tensors
         if isinstance(grad, Tensor):
-            return PoolGather.apply(grad, picked=ctx.picked, window=ctx.window)
-        return _gather(grad, ctx.picked, ctx.window)
+            return PoolGather.apply(grad, picked=picked, window=ctx.window)
+        return _gather(grad, picked, ctx.window)
 
 
 class MaxPool(PoolGather):
@@ -200,7 +204,8 @@ class MaxPool(PoolGather):
 
     @staticmethod
     def forward(ctx, x, window):
-        best, ctx.picked = _argmax_taps(x, window)
+        best, picked = _argmax_taps(x, window)
+        ctx.save_for_backward(picked)
         ctx.window = window
         return best
 

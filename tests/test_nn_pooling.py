@@ -245,3 +245,11 @@ def test_batch_norm_2d_error_leaves_state_unchanged():
     with pytest.raises(ValueError):
         layer(al.ones((4, 3)))
     assert int(layer.num_batches_tracked.item()) == 0
+
+
+def test_max_pool_frees_its_picks_after_backward():
+    x = _input((1, 2, 4, 4))
+    y = F.max_pool2d(x, 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
