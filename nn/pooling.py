@@ -293,10 +293,11 @@ def _flat_indices(picked: np.ndarray, window: Window) -> np.ndarray:
 def _separable(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """rows @ x @ cols.T over the last two axes of x, as two matrix products."""
     lead = x.shape[:-2]
+    planes = int(np.prod(lead))
     h, w = x.shape[-2:]
-    right = x.reshape(-1, w) @ cols.T  # (lead*H, Wo)
-    right = right.reshape(-1, h, cols.shape[0]).transpose(0, 2, 1).reshape(-1, h)
-    out = (right @ rows.T).reshape(-1, cols.shape[0], rows.shape[0]).transpose(0, 2, 1)
+    right = x.reshape(planes * h, w) @ cols.T
+    right = right.reshape(planes, h, cols.shape[0]).transpose(0, 2, 1).reshape(planes * cols.shape[0], h)
+    out = (right @ rows.T).reshape(planes, cols.shape[0], rows.shape[0]).transpose(0, 2, 1)
     return np.ascontiguousarray(out).reshape(lead + (rows.shape[0], cols.shape[0]))
 
 

@@ -255,3 +255,12 @@ ERRORS = [
 def test_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_empty_batch():
+    x = al.zeros((0, 4, 5, 5), requires_grad=True)
+    layer = nn.Conv2d(4, 6, 3, padding=1, groups=2)
+    y = layer(x)
+    y.sum().backward()
+    assert y.shape == (0, 6, 5, 5) and x.grad.shape == x.shape
+    assert not layer.weight.grad.numpy().any() and not layer.bias.grad.numpy().any()

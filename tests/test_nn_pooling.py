@@ -253,3 +253,13 @@ def test_max_pool_frees_its_picks_after_backward():
     y.backward()
     with pytest.raises(RuntimeError, match="second time"):
         y.backward()
+
+
+@pytest.mark.parametrize(
+    "name, options", [("max_pool2d", {"kernel_size": 2}), ("avg_pool2d", {"kernel_size": 2})]
+)
+def test_empty_batch(name, options):
+    x = al.zeros((0, 3, 4, 4), requires_grad=True)
+    y = getattr(F, name)(x, **options)
+    y.sum().backward()
+    assert y.shape == (0, 3, 2, 2) and x.grad.shape == x.shape
