@@ -220,12 +220,8 @@ def _window(function: str, input: Tensor, options: dict) -> Window:
     )
     padding = int_tuple(options["padding"], 2, "padding", function, 0)
     dilation = int_tuple(options.get("dilation", 1), 2, "dilation", function, 1)
-    for pad, k, d in zip(padding, kernel, dilation):
-        if 2 * pad > d * (k - 1) + 1:
-            raise ValueError(
-                f"{function}: padding {padding} should be at most half of the effective kernel size "
-                f"(kernel_size={kernel}, dilation={dilation})"
-            )
+    if any(2 * pad > k for pad, k in zip(padding, kernel)):
+        raise ValueError(f"{function}: padding {padding} should be at most half of kernel_size {kernel}")
     size = input.shape[2:]
     out = tuple(
         _pooled_size(n, k, s, p, d, options["ceil_mode"])
