@@ -26,6 +26,9 @@ CONV2D_CASES = [
     ((1, 3, 6, 7), (3, 1, 3, 3), {"stride": (2, 3), "dilation": (1, 2), "groups": 3}),
     ((2, 2, 4, 5), (2, 2, 4, 5), {"padding": "valid"}),
     ((4, 5, 6), (2, 4, 2, 2), {"stride": 2}),  # unbatched
+    # outputs wider than 8: the (C, N, H, W) layout inside, the others run (C, H, W, N)
+    ((2, 2, 3, 12), (3, 2, 2, 3), {"padding": (1, 2), "dilation": (1, 2)}),
+    ((2, 4, 4, 13), (4, 2, 3, 3), {"groups": 2, "padding": "same"}),
 ]
 CONV1D_CASES = [
     ((2, 3, 7), (4, 3, 3), {}),
@@ -61,7 +64,11 @@ def _first_derivatives(fn, options, count):
     return first
 
 
-@pytest.mark.parametrize("fn, x_shape, w_shape, options", CASES[:6] + CASES[-3:-1], ids=IDS[:6] + IDS[-3:-1])
+@pytest.mark.parametrize(
+    "fn, x_shape, w_shape, options",
+    CASES[:6] + CASES[8:10] + CASES[-3:-1],
+    ids=IDS[:6] + IDS[8:10] + IDS[-3:-1],
+)
 def test_gradgradcheck(fn, x_shape, w_shape, options):
     """The create_graph derivatives (a transposed convolution and a weight gradient) are
     themselves correct, with respect to the input, weight, bias and upstream gradient."""
@@ -132,7 +139,7 @@ def test_matches_torch(fn, x_shape, w_shape, options, dtype, rtol):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@pytest.mark.parametrize("fn, x_shape, w_shape, options", CASES[:6], ids=IDS[:6])
+@pytest.mark.parametrize("fn, x_shape, w_shape, options", CASES[:6] + CASES[8:10], ids=IDS[:6] + IDS[8:10])
 def test_double_backward_matches_torch(fn, x_shape, w_shape, options):
     torch, torch_fn = _torch_pair(fn)
     ours = _tensors(x_shape, w_shape, bias=True, seed=6)
@@ -309,3 +316,18 @@ def test_random_configurations_gradcheck_and_match_torch(config):
     expected.sum().backward()
     for mine, reference in zip(inputs, theirs):
         _assert_close(mine.grad, reference.grad, 1e-10, atol=1e-12)
+
+
+def test_input_gradient_in_batch_chunks(monkeypatch):
+    """The input gradient is the same when computed one image at a time (outputs wider
+    than 8, whose (C, N, H, W) layout is chunked by images)."""
+    from nn import convolution
+
+    x, w = _tensors((3, 2, 4, 12), (4, 2, 3, 3), bias=False)
+    y = F.conv2d(x, w, padding=1)
+    (whole,) = al.grad(y, (x,), grad_outputs=al.ones(y.shape, dtype="float64"))
+    monkeypatch.setattr(convolution, "_CHUNK_BYTES", 1)
+    y = F.conv2d(x, w, padding=1)
+    (chunked,) = al.grad(y, (x,), grad_outputs=al.ones(y.shape, dtype="float64"))
+    np.testing.assert_allclose(chunked.numpy(), whole.numpy(), rtol=1e-14, atol=1e-14)
+    assert al.gradcheck(lambda x: F.conv2d(x, w, padding=1), (x,))
