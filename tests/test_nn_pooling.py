@@ -21,6 +21,9 @@ CASES = [
     ("max_pool2d", (2, 2, 7, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     ("max_pool2d", (1, 2, 7, 8), {"kernel_size": (2, 3), "stride": 1, "dilation": 2}),
     ("max_pool2d", (3, 5, 5), {"kernel_size": 2, "stride": (1, 2), "padding": (1, 0)}),  # unbatched
+    # wider inputs: the ceil_mode window hangs over the last column
+    ("max_pool2d", (2, 2, 5, 20), {"kernel_size": 2}),
+    ("max_pool2d", (1, 2, 6, 21), {"kernel_size": 3, "stride": (2, 1), "padding": 1, "ceil_mode": True}),
     ("avg_pool2d", (2, 3, 6, 7), {"kernel_size": 2}),
     ("avg_pool2d", (2, 2, 7, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     ("avg_pool2d", (2, 2, 7, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}),
@@ -90,7 +93,7 @@ def test_matches_torch(name, shape, options, dtype, rtol):
     np.testing.assert_allclose(x.grad.numpy(), x_torch.grad.numpy(), rtol=rtol, atol=rtol)
 
 
-@pytest.mark.parametrize("name, shape, options", CASES[:9], ids=IDS[:9])
+@pytest.mark.parametrize("name, shape, options", CASES[:11], ids=IDS[:11])
 def test_double_backward_matches_torch(name, shape, options):
     torch = pytest.importorskip("torch")
     x = _input(shape, seed=4)
@@ -106,11 +109,12 @@ def test_double_backward_matches_torch(name, shape, options):
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10, atol=1e-12)
 
 
-def test_max_pool_ties_nan_and_indices_match_torch():
+@pytest.mark.parametrize("width", [6, 19])
+def test_max_pool_ties_nan_and_indices_match_torch(width):
     """Ties give the gradient to the first maximum, NaN wins its window, and return_indices
     gives each maximum's flat position in its plane, as PyTorch's."""
     torch = pytest.importorskip("torch")
-    x = np.round(np.random.default_rng(5).standard_normal((2, 3, 7, 6)))  # many ties
+    x = np.round(np.random.default_rng(5).standard_normal((2, 3, 7, width)))  # many ties
     x[0, 1, 2, 3] = np.nan
     options = {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True}
     x_ours, x_torch = al.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
