@@ -21,7 +21,7 @@ CASES = [
     ("max_pool2d", (2, 2, 7, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     ("max_pool2d", (1, 2, 7, 8), {"kernel_size": (2, 3), "stride": 1, "dilation": 2}),
     ("max_pool2d", (3, 5, 5), {"kernel_size": 2, "stride": (1, 2), "padding": (1, 0)}),  # unbatched
-    # wider inputs: the ceil_mode window hangs over the last column
+    # wider inputs, and a ceil_mode window hanging over the bottom
     ("max_pool2d", (2, 2, 5, 20), {"kernel_size": 2}),
     ("max_pool2d", (1, 2, 6, 21), {"kernel_size": 3, "stride": (2, 1), "padding": 1, "ceil_mode": True}),
     ("avg_pool2d", (2, 3, 6, 7), {"kernel_size": 2}),
