@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from _common import epoch_bar, make_parser, output_dir, plt, save_figure, write_graph_svg
@@ -148,9 +149,10 @@ def plot_history(
     return save_figure(fig, out, filename)
 
 
-def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out: Path) -> Path | None:
-    """Render the graph of one forward/backward pass to an SVG, every tensor (parameters and
-    intermediates) coloured by its gradient's norm."""
+def model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, rankdir: str = "LR") -> Any:
+    """The `draw_graph` Digraph of one forward/backward pass on a few images, left to right,
+    every tensor (parameters and intermediates) coloured by its gradient's norm; `.grad` is
+    left empty."""
     x = al.Tensor(images, name="images")
     loss = nn.CrossEntropyLoss()(model(x), al.tensor(labels))
     loss.name = "loss"
@@ -158,10 +160,14 @@ def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, o
     # Intermediate tensors keep no .grad: the record gives their norms to the drawing.
     with al.record_grad_norms() as norms:
         loss.backward()
-    graph = al.draw_graph(loss, grad_norms=norms)
-    path = write_graph_svg(graph, out / "digits_mlp_graph.svg")
+    graph = al.draw_graph(loss, grad_norms=norms, rankdir=rankdir)
     model.zero_grad()
-    return path
+    return graph
+
+
+def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out: Path) -> Path | None:
+    """Render `model_graph` to out/digits_mlp_graph.svg (None without Graphviz's `dot`)."""
+    return write_graph_svg(model_graph(model, images, labels), out / "digits_mlp_graph.svg")
 
 
 def main(argv: list[str] | None = None) -> dict:
