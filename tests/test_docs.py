@@ -87,11 +87,23 @@ def test_every_doc_file_is_checked():
         assert python_blocks(path), f"{path.name} has no python block to run"
 
 
+def anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings (lower case, punctuation
+    dropped, spaces as hyphens)."""
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))  # a "# comment" in code is no heading
+    headings = re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
+
+
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_relative_links_point_to_files(path):
+def test_relative_links_point_to_files_and_headings(path):
     text = path.read_text(encoding="utf-8")
     for match in LINK.finditer(text):
-        target = (match.group(1) or match.group(2)).split("#")[0]
-        if not target or re.match(r"[a-z]+:", target):
-            continue  # an anchor in the same page, or a web address
-        assert (path.parent / target).exists(), f"{path.name} links to {target}, which does not exist"
+        link = match.group(1) or match.group(2)
+        if re.match(r"[a-z]+:", link):
+            continue  # a web address
+        target, _, anchor = link.partition("#")
+        file = path.parent / target if target else path
+        assert file.exists(), f"{path.name} links to {target}, which does not exist"
+        if anchor and file.suffix == ".md":
+            assert anchor in anchors(file), f"{path.name} links to {link}: no such heading"
