@@ -22,6 +22,9 @@ active = False
 
 class _ThreadState(threading.local):
     depth = 0
+    # NumPy's floating-point warnings are off inside the outermost context: the first NaN
+    # or inf is reported as this mode's RuntimeError instead.
+    numpy_errors: Any = None
 
 
 _state = _ThreadState()
@@ -102,7 +105,8 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
 
     The error shows where in your code the op was created. Only the thread that enters
     the context is affected; contexts nest. When no thread uses it, it costs nothing.
-    Checks apply to operations recorded in a graph (some input requires grad).
+    Checks apply to operations recorded in a graph (some input requires grad). Inside
+    the context NumPy's floating-point warnings are off: the error replaces them.
 
     >>> import autograd_lite as al
     >>> x = al.tensor([-1.0], requires_grad=True)
@@ -118,6 +122,8 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
         global _threads_on, active
         state = _state
         if state.depth == 0:
+            state.numpy_errors = np.errstate(all="ignore")
+            state.numpy_errors.__enter__()
             with _lock:
                 _threads_on += 1
                 active = True
@@ -132,6 +138,8 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
             with _lock:
                 _threads_on -= 1
                 active = _threads_on > 0
+            state.numpy_errors.__exit__(*exc_info)
+            state.numpy_errors = None
 
 
 def is_anomaly_enabled() -> bool:

@@ -1,8 +1,10 @@
-"""Generate the figures of the README's "Seeing the graph" section.
+"""Generate the figures of the README and of docs/graphs.md.
 
-    python docs/make_figures.py   # writes mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg,
-                                  # graph_view.png
+    python docs/make_figures.py   # needs Graphviz's `dot` and the examples' extras
 
+digits_mlp_graph.png: the main example's MLP (examples/digits_mlp.py, trained with its
+defaults) on four test images, every tensor coloured by its gradient's L2 norm: the
+README's picture.
 mlp_graph.svg: a small MLP (nn.Sequential of Dense and ReLU layers) classifies a few
 random 4x4 "digit" images with a cross-entropy loss; the backward pass runs inside
 `al.record_grad_norms()` so that every tensor is coloured by its gradient's L2 norm.
@@ -19,6 +21,7 @@ Needs the Graphviz `dot` program.
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,8 @@ import autograd_lite as al
 import nn
 
 HERE = Path(__file__).resolve().parent
+# A PNG renders everywhere (SVG previews do not); 110 dpi keeps its text sharp.
+PNG_DPI = "110"
 
 
 def build_loss(calls: object = None) -> tuple[nn.Module, al.Tensor, al.Tensor]:
@@ -90,7 +95,23 @@ def vanishing_drawing() -> object:
     return al.draw_graph(loss, grad_norms=norms, collapse=list(model), module_calls=calls)
 
 
+def main_example_drawing() -> object:
+    """The main example's model after its default training, on four test images."""
+    sys.path.insert(0, str(HERE.parent / "examples"))
+    import digits_mlp  # noqa: PLC0415 - an example script, importable only from its folder
+
+    al.manual_seed(0)
+    data = digits_mlp.load_data(0)
+    model = digits_mlp.build_model()
+    digits_mlp.train(model, data, epochs=30, lr=1e-3, batch_size=32, progress=False)
+    drawing = digits_mlp.model_graph(model, data[1][:4], data[3][:4])
+    drawing.graph_attr["dpi"] = PNG_DPI
+    return drawing
+
+
 def main() -> None:
+    (HERE / "digits_mlp_graph.png").write_bytes(main_example_drawing().pipe(format="png"))
+
     model, loss, images = build_loss()
     with al.record_grad_norms() as norms:
         loss.backward()
@@ -105,9 +126,8 @@ def main() -> None:
     svg = vanishing_drawing().pipe(format="svg", encoding="utf-8")
     (HERE / "vanishing_graph.svg").write_text(svg, encoding="utf-8")
     shot = graph_view_screenshot(HERE / "graph_view.png")
-    print(
-        f"wrote mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg{' and graph_view.png' if shot else ''} in {HERE}"
-    )
+    written = "digits_mlp_graph.png, mlp_graph.svg, mlp_backward.txt, vanishing_graph.svg"
+    print(f"wrote {written}{' and graph_view.png' if shot else ''} in {HERE}")
 
 
 if __name__ == "__main__":

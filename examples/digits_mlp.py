@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from _common import epoch_bar, make_parser, output_dir, plt, save_figure, write_graph_svg
@@ -129,34 +130,44 @@ def plot_history(
 ) -> Path:
     """Loss and accuracy per epoch, training and test, side by side."""
     epochs = np.arange(1, len(history["train_loss"]) + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(epochs, history["train_loss"], label="train")
     left.plot(epochs, history["test_loss"], label="test")
     left.set_yscale("log")
     left.set_xlabel("epoch")
-    left.set_ylabel("cross-entropy")
+    left.set_ylabel("cross-entropy (nats per image)")
     left.set_title("Loss")
-    left.legend()
+    left.legend(loc="upper right")  # the curves fall away from that corner
     right.plot(epochs, np.array(history["train_acc"]) * 100, label="train")
     right.plot(epochs, np.array(history["test_acc"]) * 100, label="test")
     right.set_xlabel("epoch")
     right.set_ylabel("accuracy (%)")
     right.set_ylim(max(0.0, min(history["test_acc"] + history["train_acc"]) * 100 - 2), 100.5)
     right.set_title(f"Accuracy (final test {history['test_acc'][-1]:.2%})")
-    right.legend(loc="lower right")
+    right.legend(loc="lower right")  # the curves rise away from that corner
+    fig.tight_layout()
     return save_figure(fig, out, filename)
 
 
-def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out: Path) -> Path | None:
-    """Render the graph of one forward/backward pass (gradient norms shown) to an SVG."""
+def model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, rankdir: str = "LR") -> Any:
+    """The `draw_graph` Digraph of one forward/backward pass on a few images, left to right,
+    every tensor (parameters and intermediates) coloured by its gradient's norm; `.grad` is
+    left empty."""
     x = al.Tensor(images, name="images")
     loss = nn.CrossEntropyLoss()(model(x), al.tensor(labels))
+    loss.name = "loss"
     model.zero_grad()
-    loss.backward()
-    graph = al.draw_graph(loss, show_grad=True)
-    path = write_graph_svg(graph, out / "digits_mlp_graph.svg")
+    # Intermediate tensors keep no .grad: the record gives their norms to the drawing.
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    graph = al.draw_graph(loss, grad_norms=norms, rankdir=rankdir)
     model.zero_grad()
-    return path
+    return graph
+
+
+def draw_model_graph(model: nn.Module, images: np.ndarray, labels: np.ndarray, out: Path) -> Path | None:
+    """Render `model_graph` to out/digits_mlp_graph.svg (None without Graphviz's `dot`)."""
+    return write_graph_svg(model_graph(model, images, labels), out / "digits_mlp_graph.svg")
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"stable while lr < 2/λmax = {bound:.4f}; least-squares optimum loss {best_loss:.4f}")
 
     final = {}
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(10, 5.2))
     for lr, verdict, color in zip(
         args.lrs, ["too small", "good", "too large"], ["tab:blue", "tab:green", "tab:red"]
     ):
@@ -86,14 +86,16 @@ def main(argv: list[str] | None = None) -> dict:
         print(
             f"lr {lr:<6g} ({verdict:>9}): loss {losses[0]:.4f} -> {losses[-1]:.4g} after {args.steps} steps"
         )
-        ax.semilogy(losses, color=color, label=f"lr {lr:g} ({verdict}): final {losses[-1]:.3g}")
+        ax.semilogy(losses, color=color, linewidth=2, label=f"lr {lr:g} ({verdict}): final {losses[-1]:.3g}")
     ax.axhline(best_loss, color="0.5", linestyle=":", label=f"least-squares optimum {best_loss:.3f}")
     # Cap the axis so the diverging curve does not squash the other two against the bottom.
     ax.set_ylim(0.3, 1e4)
     ax.set_xlabel("SGD step (full batch)")
-    ax.set_ylabel("mean squared error")
-    ax.set_title(f"Learning rates on linear regression (bound 2/λmax = {bound:.3f})")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("mean squared error (standardised units²)")
+    ax.set_title(f"Learning rates on linear regression (stable below 2/λmax = {bound:.3f})")
+    # The upper right stays empty: the diverging curve leaves the plot early on the left.
+    ax.legend(loc="upper right")
+    fig.tight_layout()
     figure = save_figure(fig, out, "learning_rates.png")
     print(f"wrote {figure}")
     return {"bound": bound, "optimum": best_loss, "runs": final, "figures": [figure]}

@@ -67,17 +67,21 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"A·x = {result['Ax']}   (Y = {np.array(Y)})")
     print(f"max |A·x - Y| = {np.abs(result['Ax'] - np.array(Y)).max():.2e}")
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     left.semilogy(np.arange(1, len(result["losses"]) + 1), result["losses"])
     left.set_xlabel("iteration")
-    left.set_ylabel("mean squared error")
+    left.set_ylabel("mean squared error of A·x − Y")
     left.set_title(f"Loss (lr {args.lr:g})")
     for i, color in enumerate(["tab:blue", "tab:orange", "tab:green"]):
-        right.plot(result["trajectory"][:, i], color=color, label=f"x[{i}]")
-        right.axhline(exact[i], color=color, linestyle=":", linewidth=1)
+        right.plot(result["trajectory"][:, i], color=color, linewidth=2, label=f"x[{i}]")
+        right.axhline(exact[i], color=color, linestyle=":", linewidth=1.5)
+    right.plot([], [], ":", color="0.4", label="exact solution")
     right.set_xlabel("iteration")
-    right.set_title("x approaching the solution (dotted)")
-    right.legend(fontsize=8)
+    right.set_ylabel("component value")
+    right.set_title("x approaching the exact solution")
+    # Outside the plot: the curves fill the axes from left to right.
+    right.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.tight_layout()
     figure = save_figure(fig, out, "linear_system.png")
     print(f"wrote {figure}")
     return {

@@ -22,6 +22,7 @@ undoes the ill-conditioning altogether. In Rosenbrock's valley Adam gets closest
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -96,42 +97,62 @@ def main(argv: list[str] | None = None) -> dict:
     out = output_dir(args.out)
 
     results: dict[str, dict[str, float]] = {}
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
-    for row, (problem_name, problem) in enumerate(PROBLEMS.items()):
+    paths: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    for problem_name, problem in PROBLEMS.items():
         steps = args.steps if problem_name == "quadratic" else args.rosenbrock_steps
-        contour_ax, loss_ax = axes[row]
-        x0, x1, y0, y1 = problem["box"]
-        grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
-        levels = np.logspace(-1, np.log10(problem["f"](grid_x, grid_y).max()), 15)
-        contour_ax.contour(
-            grid_x, grid_y, problem["f"](grid_x, grid_y), levels=levels, colors="0.75", linewidths=0.7
-        )
-        contour_ax.plot(*problem["minimum"], "k*", markersize=12)
-        results[problem_name] = {}
+        results[problem_name], paths[problem_name] = {}, {}
         print(f"{problem_name}, {steps} steps from {problem['start']}:")
         for name, entry in OPTIMIZERS.items():
             make_optimizer, lr = entry[0], entry[problem["column"]]
             path, losses = run(problem, make_optimizer, lr, steps)
             results[problem_name][name] = losses[-1]
+            paths[problem_name][name] = (path, losses)
             print(
                 f"  {name:<17} lr {lr:<7g} final loss {losses[-1]:.3e}, point ({path[-1][0]:.4f}, {path[-1][1]:.4f})"
             )
-            contour_ax.plot(
-                path[:, 0], path[:, 1], ".-", markersize=2, linewidth=1, label=f"{name} (lr {lr:g})"
-            )
-            loss_ax.semilogy(np.maximum(losses, 1e-300), label=name)
-        contour_ax.set_xlim(x0, x1)
-        contour_ax.set_ylim(y0, y1)
-        contour_ax.set_title(f"{problem_name}: trajectories")
-        contour_ax.legend(fontsize=7, loc="upper right" if row == 0 else "lower right")
-        loss_ax.set_title(f"{problem_name}: loss")
-        loss_ax.set_xlabel("step")
-        loss_ax.set_ylim(bottom=max(1e-12, loss_ax.get_ylim()[0]))
-        loss_ax.legend(fontsize=7)
-    fig.tight_layout()
-    figure = save_figure(fig, out, "optimizers_compared.png", dpi=80)
+    figure = plot_comparison(paths, out)
     print(f"wrote {figure}")
     return {"final_loss": results, "figures": [figure]}
+
+
+def plot_comparison(paths: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], out: Path) -> Path:
+    """Trajectories over the contours (left) and loss curves (right), one row per problem;
+    one legend, outside the plots, names each optimizer with its two learning rates."""
+    fig, axes = plt.subplots(2, 2, figsize=(12, 9.5))
+    colors = dict(zip(OPTIMIZERS, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    for (contour_ax, loss_ax), (problem_name, problem) in zip(axes, PROBLEMS.items()):
+        x0, x1, y0, y1 = problem["box"]
+        grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
+        levels = np.logspace(-1, np.log10(problem["f"](grid_x, grid_y).max()), 15)
+        contour_ax.contour(
+            grid_x, grid_y, problem["f"](grid_x, grid_y), levels=levels, colors="0.8", linewidths=0.8
+        )
+        for rank, (name, (path, losses)) in enumerate(paths[problem_name].items()):
+            if len(path) <= 200:  # short paths: thin lines, a dot per step
+                width, marker = 1.3, "."
+            else:  # long paths run together: each thinner than the one before stays visible
+                width, marker = 4.0 - 0.6 * rank, ""
+            contour_ax.plot(path[:, 0], path[:, 1], marker=marker, linewidth=width, color=colors[name])
+            loss_ax.semilogy(np.maximum(losses, 1e-300), linewidth=1.6, color=colors[name])
+        contour_ax.plot(*problem["start"], "ko", markersize=7)
+        contour_ax.plot(*problem["minimum"], "k*", markersize=14)
+        contour_ax.set_xlim(x0, x1)
+        contour_ax.set_ylim(y0, y1)
+        contour_ax.set_xlabel("x (first coordinate)")
+        contour_ax.set_ylabel("y (second coordinate)")
+        contour_ax.set_title(f"{problem_name}: trajectories (● start, ★ minimum)")
+        loss_ax.set_title(f"{problem_name}: loss")
+        loss_ax.set_xlabel("optimizer step")
+        loss_ax.set_ylabel("f(x, y) (dimensionless)")
+        loss_ax.set_ylim(bottom=max(1e-12, loss_ax.get_ylim()[0]))
+    handles = [plt.Line2D([], [], color=colors[name], linewidth=2) for name in OPTIMIZERS]
+    labels = [
+        f"{name}: lr {entry[1]:g} (quadratic), {entry[2]:g} (Rosenbrock)"
+        for name, entry in OPTIMIZERS.items()
+    ]
+    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return save_figure(fig, out, "optimizers_compared.png")
 
 
 if __name__ == "__main__":

@@ -4,15 +4,17 @@ Trains the main example's MLP on the 8x8 digits (see digits_mlp.py), then, for a
 few test digits, asks the engine for the gradient of the predicted class's score
 (its logit) with respect to the input pixels: the input is just another tensor
 with `requires_grad=True`. Pixels with a large |gradient| are the ones whose change
-would move that score most. The figure shows each digit above its saliency map
-|gradient| and the signed gradient (red: more ink there raises the score, blue:
-lowers it). Gradients are taken with respect to the standardised pixels the
-network sees.
+would move that score most. The figure shows each digit beside its signed
+gradient, on one diverging colour scale centred at zero (red: more ink there raises
+the score, blue: lowers it). Gradients are taken with respect to the standardised
+pixels the network sees.
 
     python examples/saliency_map.py --out out/
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 from _common import make_parser, output_dir, plt, save_figure
@@ -60,21 +62,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"test image {index:>3}: label {digit}, predicted {guess}, max |gradient| {grad.max():.3f}")
     print(f"{int((predicted == y_test[chosen]).sum())} of {len(chosen)} shown digits predicted correctly")
 
-    fig, axes = plt.subplots(3, len(chosen), figsize=(1.1 * len(chosen), 3.9), squeeze=False)
-    for column, (index, guess, grad, signed) in enumerate(zip(chosen, predicted, maps, gradients)):
-        axes[0, column].imshow(pixels[index].reshape(8, 8), cmap="gray_r")
-        axes[0, column].set_title(f"predicted {guess}", fontsize=8)
-        axes[1, column].imshow(grad, cmap="hot")
-        limit = np.abs(signed).max()
-        axes[2, column].imshow(signed, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        for ax in axes[:, column]:
-            ax.set_xticks([])
-            ax.set_yticks([])
-    axes[0, 0].set_ylabel("digit", fontsize=8)
-    axes[1, 0].set_ylabel("saliency\n|∂score/∂pixel|", fontsize=8)
-    axes[2, 0].set_ylabel("∂score/∂pixel\n(red raises)", fontsize=8)
-    fig.suptitle(f"Saliency maps (test accuracy {history['test_acc'][-1]:.1%})", fontsize=10)
-    figure = save_figure(fig, out, "saliency_map.png")
+    figure = plot_saliency(pixels[chosen], y_test[chosen], predicted, gradients, history["test_acc"][-1], out)
     print(f"wrote {figure}")
     return {
         "test_accuracy": history["test_acc"][-1],
@@ -83,6 +71,50 @@ def main(argv: list[str] | None = None) -> dict:
         "saliency": maps,
         "figures": [figure],
     }
+
+
+def plot_saliency(
+    pixels: np.ndarray,
+    labels: np.ndarray,
+    predicted: np.ndarray,
+    gradients: np.ndarray,
+    accuracy: float,
+    out: Path,
+    per_row: int = 5,
+) -> Path:
+    """Each digit beside its signed gradient map. One diverging colour scale centred at zero
+    serves every map (so their magnitudes compare), with a colour bar for it and one for ink."""
+    count = len(pixels)
+    rows = -(-count // per_row)
+    fig = plt.figure(figsize=(13, 1.8 * rows + 0.9))
+    # Per digit: the digit, its map, and a narrow gap that keeps the pairs apart.
+    ratios = [1, 1, 0.3] * per_row
+    ratios[-1] = 0.1
+    grid = fig.add_gridspec(rows, 3 * per_row + 1, width_ratios=ratios + [0.12], wspace=0.06, hspace=0.3)
+    limit = float(np.abs(gradients).max())
+    ink_image = gradient_image = None
+    for i in range(count):
+        row, column = divmod(i, per_row)
+        digit_ax = fig.add_subplot(grid[row, 3 * column])
+        gradient_ax = fig.add_subplot(grid[row, 3 * column + 1])
+        ink_image = digit_ax.imshow(pixels[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
+        gradient_image = gradient_ax.imshow(gradients[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        verdict = "" if labels[i] == predicted[i] else " ✗"
+        digit_ax.set_title(f"digit {labels[i]}", fontsize=11)
+        gradient_ax.set_title(f"predicted {predicted[i]}{verdict}", fontsize=11)
+        for ax in (digit_ax, gradient_ax):
+            ax.set_xticks([])
+            ax.set_yticks([])
+    bars = grid[:, -1].subgridspec(2, 1, hspace=0.35)
+    colorbar = fig.colorbar(gradient_image, cax=fig.add_subplot(bars[0]))
+    colorbar.set_label("∂score/∂pixel")
+    colorbar = fig.colorbar(ink_image, cax=fig.add_subplot(bars[1]))
+    colorbar.set_label("ink (0–16)")
+    fig.suptitle(
+        f"Saliency: each test digit beside ∂(predicted class's score)/∂pixel (test accuracy {accuracy:.1%})\n"
+        "red: more ink there raises the score, blue: lowers it"
+    )
+    return save_figure(fig, out, "saliency_map.png")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ Three deep networks (8 hidden layers of 64 units) classify a batch of 8x8 digits
 
 `nn.utils.grad_norms` gives the gradient norm of every parameter after one backward
 pass; the figure plots the weights' norms against depth. The sigmoid network's
-graph is also drawn with `al.draw_graph(..., show_grad=True)` (SVG), which labels
-each parameter with its gradient norm. Finally the exploding network is trained
+graph is also drawn (SVG) with one node per block, each coloured by its gradient
+norm (`nn.record_module_calls`, `al.record_grad_norms`, `collapse=`). Finally the exploding network is trained
 with plain SGD (lr 0.1), with and without `nn.utils.clip_grad_norm_(..., 5.0)`:
 without clipping the first huge steps overflow the loss to NaN within a few
 iterations; with clipping every step is bounded and the loss falls.
@@ -62,18 +62,21 @@ CONFIGS = {
 def build(
     activation: type, init: Callable[[nn.Parameter], None], depth: int = DEPTH, width: int = WIDTH
 ) -> nn.Sequential:
-    """`depth` hidden Linear+activation blocks and a 10-way output layer, biases zeroed."""
+    """`depth` hidden blocks (Linear, activation) and a 10-way output layer, biases zeroed.
+
+    Each hidden block is a Sequential of its own, so the graph can draw it as one node."""
     layers: list[nn.Module] = []
     inputs = 64
     for _ in range(depth):
-        layers += [nn.Linear(inputs, width), activation()]
+        layers.append(nn.Sequential(nn.Linear(inputs, width), activation()))
         inputs = width
     layers.append(nn.Linear(inputs, 10))
-    for layer in layers:
+    model = nn.Sequential(*layers)
+    for layer in model.modules():
         if isinstance(layer, nn.Linear):
             init(layer.weight)
             nn.init.zeros_(layer.bias)
-    return nn.Sequential(*layers)
+    return model
 
 
 def load_batch(size: int = 512) -> tuple[al.Tensor, al.Tensor]:
@@ -140,17 +143,22 @@ def main(argv: list[str] | None = None) -> dict:
     for label, (activation, init) in CONFIGS.items():
         al.manual_seed(args.seed)
         model = build(activation, init)
-        loss = loss_fn(model(x), y)
-        loss.backward()
+        # Which layer returned which tensor, so the drawing can show one node per layer.
+        with nn.record_module_calls() as calls:
+            loss = loss_fn(model(x), y)
+        loss.name = "loss"
+        with al.record_grad_norms() as norms:  # the intermediate tensors' gradient norms too
+            loss.backward()
         norms_by_config[label] = weight_grad_norms(model)
         first, last = norms_by_config[label][0], norms_by_config[label][-1]
         print(
             f"{label:<28} gradient norm: first layer {first:.2e}, last layer {last:.2e} (ratio {first / last:.1e})"
         )
         if activation is nn.Sigmoid:
-            graph_path = write_graph_svg(
-                al.draw_graph(loss, show_grad=True), out / "vanishing_gradients_graph.svg"
-            )
+            # One node per block (a straight column, not every op and parameter): the fill
+            # turns from green to blue as the gradient vanishes towards the input.
+            graph = al.draw_graph(loss, grad_norms=norms, collapse=list(model), module_calls=calls)
+            graph_path = write_graph_svg(graph, out / "vanishing_gradients_graph.svg")
 
     exploding = list(CONFIGS)[2]
     curves = {}
@@ -165,29 +173,33 @@ def main(argv: list[str] | None = None) -> dict:
         f"{clipped[0]:.3g} -> {clipped[-1]:.3g} in {len(clipped)} steps"
     )
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     for label, norms in norms_by_config.items():
         left.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=label)
     left.set_xlabel("layer (1 = input side)")
-    left.set_ylabel("‖∂loss/∂weight‖")
+    left.set_ylabel("‖∂loss/∂weight‖ (L2 norm)")
     left.set_title("Gradient norm per layer, one backward pass")
-    left.legend(fontsize=8)
-    right.semilogy(unclipped, "o-", markersize=3, color="tab:red", label="no clipping")
+    right.semilogy(unclipped, "o-", markersize=4, color="tab:red", label="no clipping")
     if not np.isfinite(unclipped[-1]):
         right.annotate(
             f"NaN at step {len(unclipped) - 1}",
             xy=(len(unclipped) - 2, unclipped[-2]),
             xytext=(len(unclipped) + 3, unclipped[-2]),
             color="tab:red",
+            fontsize=11,
+            va="center",
             arrowprops={"arrowstyle": "->", "color": "tab:red"},
         )
     right.semilogy(
-        clipped, "o-", markersize=3, color="tab:green", label=f"clip_grad_norm_({args.max_norm:g})"
+        clipped, "o-", markersize=4, color="tab:green", label=f"clip_grad_norm_(max_norm={args.max_norm:g})"
     )
     right.set_xlabel("SGD step")
-    right.set_ylabel("cross-entropy")
+    right.set_ylabel("cross-entropy (nats per image)")
     right.set_title(f"Training the too-large-init ReLU net (lr {args.lr:g})")
-    right.legend(fontsize=8)
+    right.legend(loc="center right")  # between the spike on the left and the falling curve below
+    # Above the sigmoid curve's input end, which is empty: it starts 12 decades lower.
+    left.legend(loc="center left", bbox_to_anchor=(0.01, 0.6))
+    fig.tight_layout()
     figure = save_figure(fig, out, "vanishing_gradients.png")
     print(f"wrote {figure}")
     if graph_path is not None:

@@ -11,8 +11,6 @@ import pytest
 import autograd_lite as al
 from autograd_lite import anomaly
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
 
 def _make_sqrt(x):
     return x.sqrt()  # the line the creation traceback must show

@@ -31,11 +31,15 @@ def load_example(monkeypatch):
 
 
 def assert_figures(result: dict, out: Path) -> None:
+    from PIL import Image  # installed with matplotlib
+
     assert result["figures"], "the example wrote no figure"
     for figure in result["figures"]:
         figure = Path(figure)
         assert figure.parent == out
         assert figure.stat().st_size > 1000, f"{figure} looks empty"
+        with Image.open(figure) as image:  # sharp on a high-resolution screen
+            assert image.width >= 1200, f"{figure.name} is {image.width} px wide"
 
 
 def test_gradient_descent_step(load_example, tmp_path):
@@ -134,8 +138,12 @@ def test_digits_mlp(load_example, tmp_path, capsys):
     if shutil.which("dot"):
         assert result["graph"] == tmp_path / "digits_mlp_graph.svg"
         assert "<svg" in result["graph"].read_text()
-    printed = capsys.readouterr().out
-    assert "final test accuracy" in printed and str(tmp_path) in printed
+    printed = capsys.readouterr()
+    assert "final test accuracy" in printed.out and str(tmp_path) in printed.out
+    # Off a terminal the progress bar is one summary line per epoch, and nothing on stderr.
+    epochs = [line for line in printed.out.splitlines() if line.startswith("epoch")]
+    assert len(epochs) == 2 and "test_acc=" in epochs[-1], epochs
+    assert "epoch" not in printed.err
 
 
 def test_graph_without_dot_writes_dot_source(load_example, tmp_path, monkeypatch, capsys):

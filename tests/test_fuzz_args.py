@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 
 import autograd_lite as al
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
 EXAMPLES: collections.Counter = collections.Counter()
 CLEAR_ERRORS = (TypeError, ValueError, IndexError)
 # Fragments of NumPy's own messages that do not say which argument of ours was wrong.

@@ -23,8 +23,6 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import Tensor
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
 EXAMPLES: collections.Counter = collections.Counter()
 CLEAR_ERRORS = (TypeError, ValueError, IndexError)
 

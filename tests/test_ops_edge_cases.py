@@ -9,8 +9,6 @@ import pytest
 
 import autograd_lite as al
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
 
 def leaf(values):
     return al.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
@@ -146,6 +144,26 @@ def test_std_of_a_constant_slice_has_zero_gradient():
     assert out[0] == 0.0
     np.testing.assert_array_equal(g[0], [0.0, 0.0, 0.0])
     np.testing.assert_allclose(g[1], np.array([-1.0, 0.0, 1.0]) / (2 * np.std([1.0, 2.0, 3.0], ddof=1)))
+
+
+# -- values outside a function's domain -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fn, values, expected_out, expected_grad",
+    [
+        (lambda a: a.sqrt(), [0.0, 4.0, -1.0], [0.0, 2.0, np.nan], [np.inf, 0.25, np.nan]),
+        (lambda a: a.log(), [0.0, 1.0, -1.0], [-np.inf, 0.0, np.nan], [np.inf, 1.0, -1.0]),
+        (lambda a: a**0.5, [0.0, -4.0], [0.0, np.nan], [np.inf, np.nan]),
+        (lambda a: 0.0**a, [-1.0, 2.0], [np.inf, 0.0], [-np.inf, 0.0]),
+    ],
+    ids=["sqrt", "log", "fractional_power", "zero_base"],
+)
+def test_domain_edges_give_pytorchs_inf_and_nan_quietly(fn, values, expected_out, expected_grad):
+    # PyTorch's values (checked with torch 2.13); the suite turns any NumPy warning into an error.
+    out, (g,) = grads(fn, values)
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(g, expected_grad)
 
 
 # -- infinities and the softmax family ----------------------------------------------------------------

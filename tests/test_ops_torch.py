@@ -97,6 +97,7 @@ def _both(values):
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
+@pytest.mark.filterwarnings("ignore:.*degrees of freedom is <= 0:UserWarning")  # PyTorch's own warning
 def test_edge_values_match_torch(name, ours, theirs, values):
     x, t = _both(values)
     out, expected = ours(x), theirs(t)
@@ -115,8 +116,7 @@ def test_pow_of_two_tensors_matches_torch_at_edges(base, exponent):
     a, ta = _both(base)
     b, tb = _both(exponent)
     np.testing.assert_allclose((a**b).numpy(), (ta**tb).detach().numpy())
-    with np.errstate(all="ignore"):
-        (a**b).sum().backward()
+    (a**b).sum().backward()  # inf and nan where PyTorch has them, without NumPy's warnings
     (ta**tb).sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), equal_nan=True)
     np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), equal_nan=True)

@@ -79,6 +79,19 @@ def normalize_axes(axis: Any, ndim: int, shape: tuple | None = None) -> tuple[in
     return (normalize_axis(axis, ndim, shape),)
 
 
+def quiet() -> np.errstate:
+    """NumPy's divide and invalid flags off, for results that are inf or nan by definition
+    (x / 0, log(0), 0 * inf): PyTorch returns them without a warning, and so does the library.
+    Entering it costs about 3 us, so ops use it only when their values call for it."""
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
+def has_zero(value: Any) -> bool:
+    """Whether an array (or a Tensor's array, under create_graph) holds a zero."""
+    data = value._data if isinstance(value, Tensor) else value
+    return np.count_nonzero(data) != data.size
+
+
 def kept_shape(shape: tuple, axes: tuple) -> tuple:
     """`shape` with the reduced `axes` kept as size 1."""
     return tuple(1 if i in axes else n for i, n in enumerate(shape))

@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, binary_operands
+from ._common import as_tensor, binary_operands, quiet
 
 
 class Add(Op):
@@ -186,7 +186,7 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.power(a, b)
+        out = _power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -201,17 +201,27 @@ class Pow(Op):
         return grad_a, grad_b
 
 
+def _power(a, b):
+    """a ** b (arrays, or Tensors under create_graph). Where the result is inf or nan by
+    definition (0 ** -1, (-8) ** 0.5) it is returned without NumPy's warning, as PyTorch does."""
+    if b.__class__ is int and b >= 0:
+        return np.power(a, b)  # x ** 2 and the like, the common case: no flag to silence
+    with quiet():
+        return np.power(a, b)
+
+
 def _pow_base_grad(grad, a, b):
     if isinstance(b, (int, float)):
         # A constant exponent: b * a**(b-1), and exactly 0 for b == 0 (not 0 * inf at a = 0).
-        return grad * 0.0 if b == 0 else grad * (b * a ** (b - 1))
+        return grad * 0.0 if b == 0 else grad * (b * _power(a, b - 1))
     both_zero = (_values(b) == 0) & (_values(a) == 0)
     if both_zero.any():
         # PyTorch's value there is 0, not 0 * 0**-1 = nan: where a == b == 0 the exponent
         # becomes 0 (a constant mask), so b * a**0 = 0. Elsewhere, b == 0 included, the
         # expression stays b * a**(b-1), whose derivative in b is a**(b-1) (1/a at b = 0).
-        return grad * (b * a ** np.where(both_zero, 0.0, b - 1))
-    return grad * (b * a ** (b - 1))
+        return grad * (b * _power(a, np.where(both_zero, 0.0, b - 1)))
+    with quiet():  # 0 * inf and the like: nan, as PyTorch
+        return grad * (b * _power(a, b - 1))
 
 
 def _pow_exponent_grad(grad, a, b, out):
@@ -220,7 +230,8 @@ def _pow_exponent_grad(grad, a, b, out):
     zero = (_values(a) == 0) & (_values(b) >= 0)
     if zero.any():
         a = np.where(zero, 1.0, a)
-    return grad * out * np.log(a)
+    with quiet():  # log(0) = -inf for a negative exponent, log of a negative base nan: as PyTorch
+        return grad * out * np.log(a)
 
 
 def _values(value):

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, binary_operands, cast
+from ._common import as_tensor, binary_operands, cast, has_zero, quiet
 from .special import erf_array, erf_of
 
 
@@ -52,7 +52,7 @@ def exp(x: Any) -> Tensor:
 
 
 class Log(Op):
-    """log(x);  d/dx = grad / x"""
+    """log(x);  d/dx = grad / x  (log(0) = -inf, log(x < 0) = nan, as PyTorch)"""
 
     __slots__ = ()
     name = "log"
@@ -60,11 +60,19 @@ class Log(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
+        # Looking for values outside the domain costs about 1 us; it keeps NumPy from
+        # warning about the -inf and nan that PyTorch returns silently.
+        if x.size and not x.min() > 0:
+            with quiet():
+                return np.log(x)
         return np.log(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
+        if has_zero(x):
+            with quiet():  # log'(0) = inf
+                return grad / x
         return grad / x
 
 
@@ -74,20 +82,27 @@ def log(x: Any) -> Tensor:
 
 
 class Sqrt(Op):
-    """sqrt(x);  d/dx = grad / (2 * out)"""
+    """sqrt(x);  d/dx = grad / (2 * out)  (inf at 0, as PyTorch)"""
 
     __slots__ = ()
     name = "sqrt"
 
     @staticmethod
     def forward(ctx, x):
-        out = np.sqrt(x)
+        if x.size and x.min() < 0:
+            with quiet():  # nan below 0, as PyTorch, without NumPy's warning (about 1 us to look)
+                out = np.sqrt(x)
+        else:
+            out = np.sqrt(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
+        if has_zero(out):
+            with quiet():  # sqrt'(0) = inf, as PyTorch
+                return grad / (2 * out)
         return grad / (2 * out)
 
 

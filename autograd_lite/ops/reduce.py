@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, cast, kept_shape, normalize_axes, normalize_axis
+from ._common import as_tensor, cast, has_zero, kept_shape, normalize_axes, normalize_axis, quiet
 from .elementwise import maximum, minimum
 from .indexing import scatter_add
 from .shape import reshape
@@ -97,11 +97,15 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
+        if x.size == 0:
+            with quiet():  # an empty slice: 0 / 0 = nan, as PyTorch (NumPy would warn)
+                return x.sum(axis=axes, keepdims=keepdims) / x.dtype.type(_count(x.shape, axes))
         return x.mean(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
-        count = _count(ctx.shape, ctx.axes)
+        # An empty input's gradient is empty whatever the scale: 1 avoids dividing by 0.
+        count = _count(ctx.shape, ctx.axes) or 1
         return _grad_to_input(grad / count, ctx.shape, ctx.axes, ctx.keepdims), None, None
 
 
@@ -387,16 +391,30 @@ class Var(Op):
     def forward(ctx, x, axes, ddof, keepdims):
         ctx.shape, ctx.axes, ctx.keepdims, ctx.ddof = x.shape, axes, keepdims, ddof
         ctx.save_for_backward(x)
-        return x.var(axis=axes, ddof=ddof, keepdims=keepdims)
+        if _count(x.shape, axes) - ddof > 0:
+            return x.var(axis=axes, ddof=ddof, keepdims=keepdims)
+        return _variance_without_dof(x, axes, keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         centred = x - x.mean(axis=ctx.axes, keepdims=True)
         dof = _count(ctx.shape, ctx.axes) - ctx.ddof
-        # No degrees of freedom left: 2 / 0 is inf as in PyTorch (not a ZeroDivisionError).
-        scale = 2.0 / dof if dof else float("inf")
-        return _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims) * (centred * scale), None, None, None
+        upstream = _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims)
+        if dof > 0:
+            return upstream * (centred * (2.0 / dof)), None, None, None
+        # No degrees of freedom left: 2 / 0 is inf as in PyTorch (0 * inf nan), and a
+        # negative count gives 2 / (n - correction) as PyTorch's rule does.
+        with quiet():
+            return upstream * (centred * (2.0 / dof if dof else float("inf"))), None, None, None
+
+
+def _variance_without_dof(x: np.ndarray, axes: tuple, keepdims: bool) -> np.ndarray:
+    """The variance when n - correction <= 0: the sum of squares divided by 0 (inf, or nan
+    for 0 / 0), as PyTorch, which divides by max(0, n - correction); NumPy would warn."""
+    with quiet():
+        centred = x - x.sum(axis=axes, keepdims=True) / x.dtype.type(_count(x.shape, axes))
+        return (centred * centred).sum(axis=axes, keepdims=keepdims) / x.dtype.type(0)
 
 
 def _correction(name: str, dim: Any, unbiased: Any, correction: Any, ddof: Any) -> tuple[Any, float]:
@@ -467,7 +485,10 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, axes, ddof, keepdims):
         ctx.shape, ctx.axes, ctx.keepdims, ctx.ddof = x.shape, axes, keepdims, ddof
-        out = x.std(axis=axes, ddof=ddof, keepdims=keepdims)
+        if _count(x.shape, axes) - ddof > 0:
+            out = x.std(axis=axes, ddof=ddof, keepdims=keepdims)
+        else:
+            out = np.sqrt(_variance_without_dof(x, axes, keepdims))
         # The returned array itself is saved: under create_graph it stands for this
         # node's output, so the rule's use of it is differentiated too.
         ctx.save_for_backward(x, out)
@@ -478,11 +499,19 @@ class Std(Op):
         x, out = ctx.saved_tensors
         centred = x - x.mean(axis=ctx.axes, keepdims=True)
         out = out.reshape(kept_shape(ctx.shape, ctx.axes))
-        # As PyTorch: a slice with zero spread gets gradient 0 rather than 0/0.
-        zero = (out._data if isinstance(out, Tensor) else out) == 0
-        denominator = np.where(zero, 1.0, out * (_count(ctx.shape, ctx.axes) - ctx.ddof))
-        slope = np.where(zero, 0.0, centred / denominator)
+        dof = _count(ctx.shape, ctx.axes) - ctx.ddof
+        if dof > 0:
+            slope = _std_slope(centred, out, dof)
+        else:
+            with quiet():  # no degrees of freedom: out is inf or nan, and so is the slope
+                slope = _std_slope(centred, out, dof)
         return _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims) * slope, None, None, None
+
+
+def _std_slope(centred: Any, out: Any, dof: float) -> Any:
+    """d std / dx = (x - mean) / (dof * std); as PyTorch, 0 rather than 0/0 where std is 0."""
+    zero = (out._data if isinstance(out, Tensor) else out) == 0
+    return np.where(zero, 0.0, centred / np.where(zero, 1.0, out * dof))
 
 
 def std(
@@ -532,7 +561,11 @@ class LogSumExp(Op):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         out = out.reshape(kept_shape(ctx.shape, ctx.axes))
-        return _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims) * np.exp(x - out), None, None
+        upstream = _grad_to_input(grad, ctx.shape, ctx.axes, ctx.keepdims)
+        if np.isinf(out._data if isinstance(out, Tensor) else out).any():
+            with quiet():  # a slice of -inf: exp(-inf - -inf) is nan, as PyTorch
+                return upstream * np.exp(x - out), None, None
+        return upstream * np.exp(x - out), None, None
 
 
 def stable_logsumexp(x: np.ndarray, axes: tuple) -> np.ndarray:
@@ -543,6 +576,9 @@ def stable_logsumexp(x: np.ndarray, axes: tuple) -> np.ndarray:
     shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype, copy=False)
     total = np.exp(x - shift).sum(axis=axes, keepdims=True)
+    if has_zero(total):
+        with quiet():  # a slice of -inf (or an empty one): log(0) = -inf, as PyTorch
+            return np.log(total) + shift
     return np.log(total) + shift
 
 
