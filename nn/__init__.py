@@ -8,8 +8,9 @@
 
 from . import functional, hooks, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
-from .batchnorm import BatchNorm1d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .containers import ModuleList, Sequential
+from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .hooks import RemovableHandle, register_module_forward_hook, register_module_forward_pre_hook
 from .linear import Dense, Flatten, Identity, Linear
@@ -26,13 +27,15 @@ from .loss import (
 )
 from .module import Module
 from .parameter import Parameter
+from .pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .recording import ModuleCall, ModuleCallRecord, record_module_calls
 
 __all__ = [
     "Module", "Parameter", "functional", "hooks", "init", "utils",
     "RemovableHandle", "register_module_forward_hook", "register_module_forward_pre_hook",
     "ModuleCall", "ModuleCallRecord", "record_module_calls",
-    "Dense", "Linear", "Identity", "Flatten", "Sequential", "ModuleList", "Dropout", "BatchNorm1d",
+    "Dense", "Linear", "Identity", "Flatten", "Sequential", "ModuleList", "Dropout", "BatchNorm1d", "BatchNorm2d",
+    "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
     "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "GELU", "SiLU", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
 ]  # fmt: skip

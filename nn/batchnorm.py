@@ -1,4 +1,4 @@
-"""BatchNorm1d with PyTorch's normalisation and running-statistics rule."""
+"""BatchNorm1d and BatchNorm2d with PyTorch's normalisation and running-statistics rule."""
 
 from __future__ import annotations
 
@@ -83,18 +83,21 @@ class BatchNorm1d(Module):
             self.running_var.numpy()[...] = 1
             self.num_batches_tracked.numpy()[...] = 0
 
-    def forward(self, x: Any) -> Tensor:
-        shape = x.shape
+    def _check_input(self, shape: tuple) -> None:
         if len(shape) not in (2, 3) or shape[1] != self.num_features:
             raise ValueError(
                 f"BatchNorm1d({self.num_features}) expects input of shape (N, {self.num_features}) or "
                 f"(N, {self.num_features}, L), got {tuple(shape)}"
             )
+
+    def forward(self, x: Any) -> Tensor:
+        shape = x.shape
+        self._check_input(shape)
         momentum = 0.0 if self.momentum is None else self.momentum
         update = self.training and self.track_running_stats
         if update:
             # Count the batch first (PyTorch does too): momentum=None averages over all batches.
-            if shape[0] * (shape[2] if len(shape) == 3 else 1) > 1:
+            if shape[0] * int(np.prod(shape[2:])) > 1:
                 declare_updates([self.num_batches_tracked])
                 self.num_batches_tracked.numpy()[...] += 1
             if self.momentum is None:
@@ -116,3 +119,21 @@ class BatchNorm1d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"bias={self.use_bias}, track_running_stats={self.track_running_stats}"
         )
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Normalise each channel of (N, C, H, W) input over the batch and positions, then scale
+    and shift; the same parameters, buffers, running statistics and keys as BatchNorm1d
+    (and torch.nn.BatchNorm2d).
+
+    >>> import autograd_lite as al, nn
+    >>> nn.BatchNorm2d(3)(al.randn(4, 3, 5, 5)).shape
+    (4, 3, 5, 5)
+    """
+
+    def _check_input(self, shape: tuple) -> None:
+        if len(shape) != 4 or shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm2d({self.num_features}) expects 4-D input of shape "
+                f"(N, {self.num_features}, H, W), got {tuple(shape)}"
+            )

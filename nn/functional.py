@@ -30,9 +30,13 @@ from autograd_lite import (
 from autograd_lite.function import Op
 from autograd_lite.random import generator
 
+from .convolution import conv1d, conv2d
+from .padding import pad
+from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+
 __all__ = [
     "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "silu", "softmax", "log_softmax",
-    "linear", "dropout", "batch_norm", "normalize", "cosine_similarity",
+    "linear", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "dropout", "batch_norm", "normalize", "cosine_similarity",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "kl_div", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
 ]  # fmt: skip
@@ -175,7 +179,8 @@ def batch_norm(
     momentum: float = 0.1,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Batch normalisation of (N, C) or (N, C, L) input over all axes but the channel axis 1.
+    """Batch normalisation of (N, C), (N, C, L) or (N, C, H, W) input over all axes but the
+    channel axis 1.
 
     Training: normalise with the biased batch variance and, when running statistics are
     given, update them in place with `momentum` (running_var from the unbiased variance,
@@ -188,11 +193,11 @@ def batch_norm(
     """
     x = as_tensor(x)
     shape = x.shape
-    if len(shape) not in (2, 3):
-        raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {shape}")
+    if len(shape) not in (2, 3, 4):
+        raise ValueError(f"batch_norm expects input of shape (N, C), (N, C, L) or (N, C, H, W), got {shape}")
     channels = shape[1]
-    axes = (0,) if len(shape) == 2 else (0, 2)
-    stat_shape = (1, channels) if len(shape) == 2 else (1, channels, 1)
+    axes = (0,) + tuple(range(2, len(shape)))
+    stat_shape = (1, channels) + (1,) * (len(shape) - 2)
     for name, value in (
         ("running_mean", running_mean),
         ("running_var", running_var),
