@@ -111,7 +111,9 @@ def train(
                 bar.update()
             test_loss, predicted = predict(model, x_test, y_test)
             test_acc = float((predicted == y_test).mean())
-            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}", test_acc=f"{test_acc:.4f}")
+            bar.set_postfix(
+                loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}", test_acc=f"{test_acc:.4f}"
+            )
         history["train_loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
         history["test_loss"].append(test_loss)
@@ -203,7 +205,15 @@ def plot_confusion(labels: np.ndarray, predicted: np.ndarray, out: Path) -> Path
         for guess in range(10):
             if counts[true, guess]:
                 dark = counts[true, guess] > counts.max() / 2
-                ax.text(guess, true, counts[true, guess], ha="center", va="center", fontsize=12, color="white" if dark else "black")
+                ax.text(
+                    guess,
+                    true,
+                    counts[true, guess],
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    color="white" if dark else "black",
+                )
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
     ax.set_xlabel("predicted digit")
@@ -214,7 +224,9 @@ def plot_confusion(labels: np.ndarray, predicted: np.ndarray, out: Path) -> Path
     return save_figure(fig, out, "digits_cnn_confusion.png", dpi=160, palette=False)
 
 
-def plot_grad_cam(pixels: np.ndarray, maps: np.ndarray, labels: np.ndarray, predicted: np.ndarray, out: Path) -> Path:
+def plot_grad_cam(
+    pixels: np.ndarray, maps: np.ndarray, labels: np.ndarray, predicted: np.ndarray, out: Path
+) -> Path:
     """Each digit above its Grad-CAM map (scaled to the image's maximum) laid over it."""
     heat = upsample(maps, 8)
     peaks = heat.max(axis=(1, 2), keepdims=True)
@@ -234,7 +246,9 @@ def plot_grad_cam(pixels: np.ndarray, maps: np.ndarray, labels: np.ndarray, pred
     colorbar = fig.colorbar(overlay, ax=axes, shrink=0.9, pad=0.02)
     colorbar.solids.set_alpha(1)
     colorbar.set_label("Grad-CAM / its maximum")
-    fig.suptitle("Where the network found evidence for its answer (Grad-CAM, second convolution block)", y=1.1)
+    fig.suptitle(
+        "Where the network found evidence for its answer (Grad-CAM, second convolution block)", y=1.1
+    )
     return save_figure(fig, out, "digits_cnn_grad_cam.png", dpi=150, palette=False)
 
 
@@ -258,7 +272,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--epochs", type=int, default=15, help="passes over the training set")
     parser.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate")
     parser.add_argument("--batch-size", type=int, default=64, help="images per step")
-    parser.add_argument("--seed", type=int, default=0, help="seeds the split, the initialisation and the shuffling")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seeds the split, the initialisation and the shuffling"
+    )
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     args = parser.parse_args(argv)
