@@ -14,7 +14,7 @@ import time
 
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
-SECTIONS = ("mlp", "chain", "graph", "deep", "import", "example")
+SECTIONS = ("mlp", "chain", "graph", "deep", "import", "example", "conv", "cnn")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     pin_threads(args.threads)
     import numpy as np
 
-    from . import chain, example, graphs, mlp, startup, timing
+    from . import chain, conv, example, graphs, mlp, startup, timing
     from .timing import format_table
 
     timing.use_clock(args.clock)
@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         "deep": graphs.deep_chain,
         "import": startup.run,
         "example": example.run,
+        "conv": conv.conv_rows,
+        "cnn": conv.cnn_rows,
     }
     rows = []
     start = time.perf_counter()

@@ -10,21 +10,12 @@ import numpy as np
 from autograd_lite import Tensor, get_default_dtype
 
 from . import init
-from .convolution import conv1d, conv2d
+from .convolution import conv1d, conv2d, int_tuple, padding_sides
 from .module import Module
 from .padding import pad
 from .parameter import Parameter
 
 _PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
-
-
-def _tuple(value: Any, count: int, name: str, layer: str, minimum: int) -> tuple[int, ...]:
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
-    if len(values) != count or any(
-        isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
-    ):
-        raise ValueError(f"{layer}: {name} must be an int >= {minimum} or {count} of them, got {value!r}")
-    return tuple(int(v) for v in values)
 
 
 class _ConvNd(Module):
@@ -59,9 +50,9 @@ class _ConvNd(Module):
                 f"{layer}: padding_mode must be one of {tuple(_PADDING_MODES)}, got {padding_mode!r}"
             )
         self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
-        self.kernel_size = _tuple(kernel_size, n, "kernel_size", layer, 1)
-        self.stride = _tuple(stride, n, "stride", layer, 1)
-        self.dilation = _tuple(dilation, n, "dilation", layer, 1)
+        self.kernel_size = int_tuple(kernel_size, n, "kernel_size", layer, 1)
+        self.stride = int_tuple(stride, n, "stride", layer, 1)
+        self.dilation = int_tuple(dilation, n, "dilation", layer, 1)
         if isinstance(padding, str):
             if padding not in ("valid", "same"):
                 raise ValueError(
@@ -71,7 +62,7 @@ class _ConvNd(Module):
                 raise ValueError(f"{layer}: padding='same' is not supported for strided convolutions")
             self.padding = padding
         else:
-            self.padding = _tuple(padding, n, "padding", layer, 0)
+            self.padding = int_tuple(padding, n, "padding", layer, 0)
         self.padding_mode = padding_mode
         dtype = get_default_dtype()
         shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
@@ -98,15 +89,9 @@ class _ConvNd(Module):
 
     def _explicit_padding(self) -> tuple:
         """F.pad's widths for a padding_mode other than zeros (last dimension first)."""
-        if self.padding == "valid":
-            return (0,) * (2 * self._spatial)
-        if self.padding == "same":
-            widths = []
-            for k, d in zip(reversed(self.kernel_size), reversed(self.dilation)):
-                total = d * (k - 1)
-                widths += [total // 2, total - total // 2]
-            return tuple(widths)
-        return tuple(p for size in reversed(self.padding) for p in (size, size))
+        sides = padding_sides(self.padding, self.kernel_size, self.stride, self.dilation, type(self).__name__)
+        pairs = [sides[k : k + 2] for k in range(0, len(sides), 2)]
+        return tuple(width for pair in reversed(pairs) for width in pair)
 
     def forward(self, x: Any) -> Tensor:
         if self.padding_mode == "zeros":
@@ -122,7 +107,7 @@ class _ConvNd(Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         )
         if self.padding != (0,) * n:
-            text += f", padding={self.padding!r}"
+            text += f", padding={self.padding}"
         if self.dilation != (1,) * n:
             text += f", dilation={self.dilation}"
         if self.groups != 1:

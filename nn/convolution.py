@@ -114,19 +114,37 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, geometry: Geometry
     return _to_batch_major(y.reshape(w.shape[0], -1), x.shape[0], out_hw, b), cols
 
 
-def _conv_input_grad(g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geometry) -> np.ndarray:
-    """dx of the convolution: per kernel tap, w_tap^T @ g added into that tap's window."""
+# Bytes of column gradients computed at a time: small enough to stay in cache while they are
+# added into the windows. Measured on the benchmark's input gradient ((64, 32, 28, 28) onto
+# (64, 16, 28, 28)): 16 ms for kh*kw products over the whole batch, 13 ms in chunks of 4 MB.
+_CHUNK_BYTES = 4 << 20
+
+
+def _conv_input_grad(
+    g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geometry, grad: np.ndarray | None = None
+) -> np.ndarray:
+    """dx of the convolution (col2im): the columns' gradient w^T @ g, one product per group
+    and batch chunk, each kernel tap's rows then added into that tap's window (`grad`: g
+    channels-major, if the caller has it already)."""
     n, _, *out_hw = g.shape
     groups = geometry.groups
     o, c_group, kh, kw = w.shape
     top, bottom, left, right = geometry.padding
-    padded = np.zeros((c_group * groups, n, size[0] + top + bottom, size[1] + left + right), dtype=g.dtype)
-    grad = _grad_channels_major(g, groups)
-    taps = w.reshape(groups, o // groups, c_group, kh, kw)
-    for i in range(kh):
-        for j in range(kw):
-            part = np.matmul(taps[:, :, :, i, j].transpose(0, 2, 1), grad)
-            _window(padded, i, j, out_hw, geometry)[...] += part.reshape(padded.shape[:2] + tuple(out_hw))
+    channels = c_group * groups
+    padded = np.zeros((channels, n, size[0] + top + bottom, size[1] + left + right), dtype=g.dtype)
+    if grad is None:
+        grad = _grad_channels_major(g, groups)
+    grad = grad.reshape(groups, o // groups, n, -1)
+    taps = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    chunk = max(1, _CHUNK_BYTES // (channels * kh * kw * grad.shape[3] * g.itemsize))
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        part = np.matmul(taps, grad[:, :, start:stop].reshape(groups, o // groups, -1))
+        part = part.reshape(channels, kh, kw, stop - start, *out_hw)
+        target = padded[:, start:stop]
+        for i in range(kh):
+            for j in range(kw):
+                _window(target, i, j, out_hw, geometry)[...] += part[:, i, j]
     inner = padded[:, :, top : top + size[0], left : left + size[1]]
     return np.ascontiguousarray(inner.transpose(1, 0, 2, 3))
 
@@ -134,9 +152,10 @@ def _conv_input_grad(g: np.ndarray, w: np.ndarray, size: tuple, geometry: Geomet
 def _conv_weight_grad(cols: np.ndarray, grad: np.ndarray, w_shape: tuple) -> np.ndarray:
     """dw of the convolution from the columns and the (groups, O/groups, M) gradient."""
     groups = grad.shape[0]
-    return np.matmul(grad, cols.reshape(groups, cols.shape[0] // groups, -1).transpose(0, 2, 1)).reshape(
-        w_shape
-    )
+    # cols @ grad^T, transposed after, rather than grad @ cols^T: BLAS runs the long
+    # reduction faster this way round (7.5 against 9.3 ms for (144, 50176) x (50176, 32)).
+    product = np.matmul(cols.reshape(groups, cols.shape[0] // groups, -1), grad.transpose(0, 2, 1))
+    return np.ascontiguousarray(product.transpose(0, 2, 1)).reshape(w_shape)
 
 
 def _four_d(*arrays: Any) -> tuple:
@@ -216,15 +235,15 @@ class Conv(Op):
                 grad.sum(axis=axes) if needs_b is not None else None,
             )
         (g4,) = _four_d(grad)
+        channels_major = _grad_channels_major(g4, geometry.groups)
         grad_x = grad_w = grad_b = None
         if needs_x is not None:
-            grad_x = _like(_conv_input_grad(g4, _four_d(w)[0], _size4(size), geometry), x.ndim)
-        if needs_w is not None or needs_b is not None:
-            channels_major = _grad_channels_major(g4, geometry.groups)
-            if needs_w is not None:
-                grad_w = _conv_weight_grad(cols, channels_major, w.shape)
-            if needs_b is not None:
-                grad_b = channels_major.sum(axis=2).reshape(-1)
+            grad_x = _conv_input_grad(g4, _four_d(w)[0], _size4(size), geometry, channels_major)
+            grad_x = _like(grad_x, x.ndim)
+        if needs_w is not None:
+            grad_w = _conv_weight_grad(cols, channels_major, w.shape)
+        if needs_b is not None:
+            grad_b = channels_major.sum(axis=2).reshape(-1)
         return grad_x, grad_w, grad_b
 
 
@@ -276,17 +295,18 @@ class ConvWeightGrad(Op):
 # -- argument checks and the functions -----------------------------------------------
 
 
-def _ints(value: Any, count: int, name: str, function: str, minimum: int) -> tuple[int, ...]:
-    """An int or a sequence of `count` ints, each >= minimum, as a tuple."""
+def int_tuple(value: Any, count: int, name: str, owner: str, minimum: int) -> tuple[int, ...]:
+    """An int or a sequence of `count` ints, each >= minimum, as a tuple (else ValueError
+    naming `owner`'s argument `name`)."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
     if len(values) != count or any(
         isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in values
     ):
-        raise ValueError(f"{function}: {name} must be an int >= {minimum} or {count} of them, got {value!r}")
+        raise ValueError(f"{owner}: {name} must be an int >= {minimum} or {count} of them, got {value!r}")
     return tuple(int(v) for v in values)
 
 
-def _padding(
+def padding_sides(
     padding: Any, kernel: tuple, stride: tuple, dilation: tuple, function: str
 ) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) from an int, a pair, "valid" or "same" (the odd extra
@@ -305,7 +325,7 @@ def _padding(
             total = d * (k - 1)
             sides += [total // 2, total - total // 2]
         return tuple(sides)
-    pads = _ints(padding, len(kernel), "padding", function, 0)
+    pads = int_tuple(padding, len(kernel), "padding", function, 0)
     return tuple(p for pad in pads for p in (pad, pad))
 
 
@@ -335,15 +355,17 @@ def _operands(function: str, input: Any, weight: Any, bias: Any, spatial: int) -
 
 
 def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: dict) -> Geometry:
+    """The checked geometry for `input_shape` (unbatched: without the batch axis)."""
     spatial = len(weight_shape) - 2
     kernel = weight_shape[2:]
-    stride = _ints(options["stride"], spatial, "stride", function, 1)
-    dilation = _ints(options["dilation"], spatial, "dilation", function, 1)
+    stride = int_tuple(options["stride"], spatial, "stride", function, 1)
+    dilation = int_tuple(options["dilation"], spatial, "dilation", function, 1)
     groups = options["groups"]
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"{function}: groups must be a positive int, got {groups!r}")
-    padding = _padding(options["padding"], kernel, stride, dilation, function)
-    channels = input_shape[1]
+    padding = padding_sides(options["padding"], kernel, stride, dilation, function)
+    batched = len(input_shape) == spatial + 2
+    channels = input_shape[1 if batched else 0]
     if channels != weight_shape[1] * groups or weight_shape[0] % groups:
         raise RuntimeError(
             f"{function}: given groups={groups}, weight of shape {weight_shape} expects input with "
@@ -351,7 +373,7 @@ def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: d
             f"got input of shape {input_shape}"
         )
     for axis in range(spatial):
-        padded = input_shape[2 + axis] + padding[2 * axis] + padding[2 * axis + 1]
+        padded = input_shape[-spatial + axis] + padding[2 * axis] + padding[2 * axis + 1]
         if padded < dilation[axis] * (kernel[axis] - 1) + 1:
             raise RuntimeError(
                 f"{function}: kernel of shape {tuple(kernel)} (dilation {dilation}) is larger than the "
@@ -364,10 +386,10 @@ def _geometry(function: str, input_shape: tuple, weight_shape: tuple, options: d
 
 def _convolve(function: str, spatial: int, input: Any, weight: Any, bias: Any, options: dict) -> Tensor:
     input, weight, bias = _operands(function, input, weight, bias, spatial)
+    geometry = _geometry(function, input.shape, weight.shape, options)
     unbatched = input.ndim == spatial + 1
     if unbatched:
         input = input.reshape((1,) + input.shape)
-    geometry = _geometry(function, input.shape, weight.shape, options)
     out = Conv.apply(input, weight, bias, geometry=geometry)
     return out.reshape(out.shape[1:]) if unbatched else out
 

@@ -22,7 +22,16 @@ def test_quick_suite_prints_a_table():
     assert "autograd_lite" in header and "ratio" in header
     rows = [line for line in out.splitlines() if line.startswith("| ") and line != header]
     names = " ".join(rows)
-    for expected in ("MLP SGD step", "elementwise chain (16,)", "graph of", "chain of depth", "import"):
+    for expected in (
+        "MLP SGD step",
+        "elementwise chain (16,)",
+        "graph of",
+        "chain of depth",
+        "import",
+        "Conv2d(",
+        "MaxPool2d(2)",
+        "CNN Adam step",
+    ):
         assert expected in names, f"no row for {expected!r} in:\n{out}"
 
 

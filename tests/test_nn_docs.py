@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "nn", "nn.parameter", "nn.module", "nn.containers", "nn.linear", "nn.activation", "nn.dropout",
     "nn.batchnorm", "nn.loss", "nn.functional", "nn.init", "nn.utils",
+    "nn.convolution", "nn.conv", "nn.pooling", "nn.pool", "nn.padding",
 ]  # fmt: skip
 
 
