@@ -21,7 +21,8 @@ trained with Adam on cross-entropy in batches of 64. The script writes
   ReLU of the weighted sum, upsampled to 8x8, shows where the network found evidence
   for its answer.
 
-With the defaults (seed 0) it reaches 99.4% test accuracy in about 10 seconds.
+With the defaults (15 epochs, lr 3e-3, seed 0) it reaches 99.4% test accuracy (2 of
+360 test images wrong; 98.3% to 99.7% over seeds 0-4) after about 3 s of training.
 
     python examples/digits_cnn.py --out out/
 """
@@ -257,7 +258,7 @@ def draw_model_graph(model: nn.Sequential, images: np.ndarray, labels: np.ndarra
     mode, so BatchNorm's running statistics stay as training left them."""
     model.eval()
     with nn.record_module_calls() as calls:
-        loss = nn.functional.cross_entropy(model(al.Tensor(images, name="images")), al.tensor(labels))
+        loss = nn.functional.cross_entropy(model(al.tensor(images)), al.tensor(labels))
     model.zero_grad()
     loss.backward()
     graph = al.draw_graph(loss, collapse=list(model), module_calls=calls)

@@ -1,9 +1,10 @@
 """Overfitting and four cures, side by side on a small training set.
 
-A 64-256-256-10 ReLU network is trained with Adam on only 10% of scikit-learn's 8x8
-digits (180 images, stratified, fixed seed) and tested on the other 90% (1,617
-images). Without regularisation it memorises the training set (100% train
-accuracy) while the test accuracy stalls and the test loss climbs: overfitting.
+A 64-256-256-10 ReLU network is trained with Adam (lr 1e-3, batches of 32, 100
+epochs) on only 10% of scikit-learn's 8x8 digits (179 images, stratified, fixed
+seed, standardised as in digits_mlp.py) and tested on the other 90% (1,618 images).
+Without regularisation it memorises the training set (100% train accuracy) while
+the test accuracy stalls and the test loss climbs: overfitting.
 The same network, the same initialisation and the same batches are then trained
 four more times, each with one cure:
 
@@ -18,6 +19,16 @@ Accuracies are measured in eval mode after every epoch, on the whole training se
 and on the test set. The figure shows train and test accuracy per epoch for each
 run and the test loss of all five; the table gives the final accuracies and the
 generalisation gap (train - test).
+
+With the defaults (seed 0) the plain network ends at 92.0% test accuracy (gap 8.0
+points); L1 (lam 3e-4) and BatchNorm1d reach 93.1%, L2 (weight_decay 3e-3) 93.1%,
+Dropout (p 0.5) 92.5%. The cures help only a little on this data: all of them still
+fit the training set perfectly, so the gap narrows only as much as the test accuracy
+rises. Over seeds 0-4, L1 and L2 raise the test accuracy
+on every seed (by 0.2 to 1.2 points), Dropout and BatchNorm1d on four of five. The
+test loss tells the story more clearly (seed 0): it climbs for the plain network
+from epoch 25 (0.287 to 0.322 nats) and for Dropout from epoch 32 (0.273 to 0.352),
+while with L1, L2 and BatchNorm1d it ends lower, at 0.24 to 0.25.
 
     python examples/regularization.py --out out/
 """
