@@ -241,3 +241,45 @@ def test_upsample_is_bilinear(load_example):
         torch.tensor(maps)[:, None], size=(8, 8), mode="bilinear", align_corners=False
     )[:, 0]
     np.testing.assert_allclose(big, expected.numpy(), rtol=1e-12)
+
+
+def test_digits_cnn_model_matches_pytorch(load_example):
+    pytest.importorskip("sklearn")
+    torch = pytest.importorskip("torch")
+    example = load_example("digits_cnn")
+    al.manual_seed(0)
+    model = example.build_model()
+    reference = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3, padding=1),
+        torch.nn.BatchNorm2d(16),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(16, 32, 3, padding=1),
+        torch.nn.BatchNorm2d(32),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(32 * 2 * 2, 10),
+    )
+    reference.load_state_dict(
+        {key: torch.tensor(np.array(value)) for key, value in model.state_dict().items()}
+    )
+    x_train, x_test, y_train, _ = example.load_images(0)
+    loss = al.nn.functional.cross_entropy(model(al.tensor(x_train[:64])), al.tensor(y_train[:64]))
+    loss.backward()
+    expected = torch.nn.functional.cross_entropy(
+        reference(torch.tensor(x_train[:64])), torch.tensor(y_train[:64])
+    )
+    expected.backward()
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
+    for (name, param), other in zip(model.named_parameters(), reference.parameters()):
+        # The convolutions' bias gradients are 0 up to rounding (BatchNorm removes the mean): atol.
+        np.testing.assert_allclose(param.grad.numpy(), other.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
+    for key, value in reference.state_dict().items():
+        np.testing.assert_allclose(np.array(model.state_dict()[key]), value.numpy(), rtol=1e-5, atol=1e-7)
+    model.eval()
+    reference.eval()
+    with al.no_grad(), torch.no_grad():
+        np.testing.assert_allclose(
+            model(al.tensor(x_test)).numpy(), reference(torch.tensor(x_test)).numpy(), rtol=1e-4, atol=1e-6
+        )
