@@ -220,12 +220,8 @@ def _window(function: str, input: Tensor, options: dict) -> Window:
     )
     padding = int_tuple(options["padding"], 2, "padding", function, 0)
     dilation = int_tuple(options.get("dilation", 1), 2, "dilation", function, 1)
-    for pad, k, d in zip(padding, kernel, dilation):
-        if 2 * pad > d * (k - 1) + 1:
-            raise ValueError(
-                f"{function}: padding {padding} should be at most half of the effective kernel size "
-                f"(kernel_size={kernel}, dilation={dilation})"
-            )
+    if any(2 * pad > k for pad, k in zip(padding, kernel)):
+        raise ValueError(f"{function}: padding {padding} should be at most half of kernel_size {kernel}")
     size = input.shape[2:]
     out = tuple(
         _pooled_size(n, k, s, p, d, options["ceil_mode"])
@@ -293,10 +289,11 @@ def _flat_indices(picked: np.ndarray, window: Window) -> np.ndarray:
 def _separable(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """rows @ x @ cols.T over the last two axes of x, as two matrix products."""
     lead = x.shape[:-2]
+    planes = int(np.prod(lead))
     h, w = x.shape[-2:]
-    right = x.reshape(-1, w) @ cols.T  # (lead*H, Wo)
-    right = right.reshape(-1, h, cols.shape[0]).transpose(0, 2, 1).reshape(-1, h)
-    out = (right @ rows.T).reshape(-1, cols.shape[0], rows.shape[0]).transpose(0, 2, 1)
+    right = x.reshape(planes * h, w) @ cols.T
+    right = right.reshape(planes, h, cols.shape[0]).transpose(0, 2, 1).reshape(planes * cols.shape[0], h)
+    out = (right @ rows.T).reshape(planes, cols.shape[0], rows.shape[0]).transpose(0, 2, 1)
     return np.ascontiguousarray(out).reshape(lead + (rows.shape[0], cols.shape[0]))
 
 

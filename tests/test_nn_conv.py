@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as al
 import nn
@@ -255,3 +257,55 @@ ERRORS = [
 def test_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_empty_batch():
+    x = al.zeros((0, 4, 5, 5), requires_grad=True)
+    layer = nn.Conv2d(4, 6, 3, padding=1, groups=2)
+    y = layer(x)
+    y.sum().backward()
+    assert y.shape == (0, 6, 5, 5) and x.grad.shape == x.shape
+    assert not layer.weight.grad.numpy().any() and not layer.bias.grad.numpy().any()
+
+
+@st.composite
+def _conv_configs(draw):
+    """A random conv2d: shapes, stride, padding (ints, pairs or "same"), dilation, groups
+    and bias, with the kernel fitting the padded input."""
+    groups = draw(st.integers(1, 3))
+    in_channels, out_channels = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = draw(st.sampled_from(["same", "valid", 0, 1, (2, 1)]))
+    if padding == "same":
+        stride = (1, 1)
+    pads = (
+        (0, 0)
+        if padding in ("same", "valid")
+        else (padding, padding)
+        if isinstance(padding, int)
+        else padding
+    )
+    size = [draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 7)) for k, d, p in zip(kernel, dilation, pads)]
+    x_shape = (draw(st.integers(1, 2)), in_channels, *size)
+    w_shape = (out_channels, in_channels // groups, *kernel)
+    options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    return x_shape, w_shape, options, draw(st.booleans())
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@settings(max_examples=25)
+@given(config=_conv_configs())
+def test_random_configurations_gradcheck_and_match_torch(config):
+    x_shape, w_shape, options, bias = config
+    inputs = _tensors(x_shape, w_shape, bias, seed=8)
+    assert al.gradcheck(lambda *args: F.conv2d(*args, **options), inputs)
+    torch = pytest.importorskip("torch")
+    theirs = [torch.tensor(t.numpy(), requires_grad=True) for t in inputs]
+    out, expected = F.conv2d(*inputs, **options), torch.nn.functional.conv2d(*theirs, **options)
+    _assert_close(out, expected, 1e-10, atol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    for mine, reference in zip(inputs, theirs):
+        _assert_close(mine.grad, reference.grad, 1e-10, atol=1e-12)

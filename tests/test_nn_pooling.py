@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as al
 import nn
@@ -253,3 +255,51 @@ def test_max_pool_frees_its_picks_after_backward():
     y.backward()
     with pytest.raises(RuntimeError, match="second time"):
         y.backward()
+
+
+@pytest.mark.parametrize(
+    "name, options", [("max_pool2d", {"kernel_size": 2}), ("avg_pool2d", {"kernel_size": 2})]
+)
+def test_empty_batch(name, options):
+    x = al.zeros((0, 3, 4, 4), requires_grad=True)
+    y = getattr(F, name)(x, **options)
+    y.sum().backward()
+    assert y.shape == (0, 3, 2, 2) and x.grad.shape == x.shape
+
+
+@st.composite
+def _pool_configs(draw):
+    """A random max or average pooling: kernel, stride, padding (at most half the kernel, as
+    PyTorch requires),
+    dilation (max only), ceil_mode and, for the average, its divisor options."""
+    name = draw(st.sampled_from(["max_pool2d", "avg_pool2d"]))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if name == "max_pool2d" else (1, 1)
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    options = {
+        "kernel_size": kernel,
+        "stride": (draw(st.integers(1, 3)), draw(st.integers(1, 3))),
+        "padding": padding,
+        "ceil_mode": draw(st.booleans()),
+    }
+    if name == "max_pool2d":
+        options["dilation"] = dilation
+    else:
+        options["count_include_pad"] = draw(st.booleans())
+    size = [draw(st.integers(d * (k - 1) + 1, 7)) for k, d in zip(kernel, dilation)]
+    return name, (draw(st.integers(1, 2)), draw(st.integers(1, 2)), *size), options
+
+
+@settings(max_examples=30)
+@given(config=_pool_configs())
+def test_random_configurations_gradcheck_and_match_torch(config):
+    name, shape, options = config
+    x = _input(shape, seed=9)
+    assert al.gradcheck(lambda x: getattr(F, name)(x, **options), (x,))
+    torch = pytest.importorskip("torch")
+    x_torch = torch.tensor(x.numpy(), requires_grad=True)
+    out, expected = getattr(F, name)(x, **options), getattr(torch.nn.functional, name)(x_torch, **options)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), x_torch.grad.numpy(), rtol=1e-12, atol=1e-12)
