@@ -164,3 +164,130 @@ def test_saliency_map(load_example, tmp_path):
     assert result["saliency"].shape == (10, 8, 8)
     assert (result["saliency"] >= 0).all() and (result["saliency"].max(axis=(1, 2)) > 0).all()
     assert_figures(result, tmp_path)
+
+
+def test_regularization(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    result = load_example("regularization").main(["--fast", "--no-progress", "--out", str(tmp_path)])
+    assert result["epochs"] == 3
+    assert list(result["results"]) == ["none", "L1", "L2 (weight_decay)", "Dropout", "BatchNorm1d"]
+    for name, numbers in result["results"].items():
+        assert 0.5 < numbers["test_accuracy"] <= 1 and 0.5 < numbers["train_accuracy"] <= 1, name
+        assert numbers["gap"] == pytest.approx(numbers["train_accuracy"] - numbers["test_accuracy"])
+        assert len(result["histories"][name]["test_acc"]) == 3
+    # 179 training images are learnt better than the 1,618 held out, already after 3 epochs.
+    assert result["results"]["none"]["gap"] > 0
+    assert_figures(result, tmp_path)
+
+
+def test_regularization_penalties_change_training(load_example):
+    pytest.importorskip("sklearn")
+    example = load_example("regularization")
+    data = tuple(part[:64] for part in example.load_data(0, test_size=0.9))
+    plain = example.train_run(data, 2, seed=0, progress=False)
+    assert example.train_run(data, 2, seed=0, progress=False) == plain  # same seed, same run
+    for options in ({"l1": 1e-2}, {"weight_decay": 0.5}, {"dropout": 0.5}, {"batchnorm": True}):
+        assert example.train_run(data, 2, seed=0, progress=False, **options) != plain, options
+
+
+def test_digits_cnn(load_example, tmp_path):
+    pytest.importorskip("sklearn")
+    example = load_example("digits_cnn")
+    result = example.main(["--fast", "--no-progress", "--out", str(tmp_path)])
+    assert result["epochs"] == 1
+    assert 0.5 < result["test_accuracy"] <= 1  # chance is 0.1; one epoch reaches about 0.87
+    assert result["grad_cam"].shape == (10, 4, 4) and (result["grad_cam"] >= 0).all()
+    assert len(result["figures"]) == 4
+    assert_figures(result, tmp_path)
+    if shutil.which("dot"):
+        assert result["graph"] == tmp_path / "digits_cnn_graph.svg"
+        svg = result["graph"].read_text()
+        assert "Conv2d" in svg and "BatchNorm2d" in svg and "MaxPool2d" in svg
+
+
+def test_digits_cnn_uses_the_mlp_split(load_example):
+    pytest.importorskip("sklearn")
+    x_train, x_test, y_train, y_test = load_example("digits_cnn").load_images(0)
+    raw = load_example("digits_mlp").split_digits(0)
+    assert x_train.shape == (1437, 1, 8, 8) and x_test.shape == (360, 1, 8, 8)
+    np.testing.assert_array_equal(x_test.reshape(360, 64) * 16, raw[1])
+    np.testing.assert_array_equal(y_test, raw[3])
+    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() <= 1
+
+
+def test_grad_cam_matches_its_definition(load_example):
+    example = load_example("digits_cnn")
+    al.manual_seed(0)
+    model = example.build_model()
+    images = np.random.default_rng(0).random((3, 1, 8, 8)).astype(np.float32)
+    maps, predicted = example.grad_cam(model, images)
+    assert model.training  # grad_cam puts the model back in training mode
+    assert all(p.grad is None for p in model.parameters())  # and leaves no gradients behind
+    # By hand: d score / d features through the layers after the feature maps.
+    model.eval()
+    features = model[: example.LAST_FEATURES + 1](al.tensor(images)).detach().requires_grad_()
+    logits = model[example.LAST_FEATURES + 1 :](features)
+    np.testing.assert_array_equal(predicted, logits.argmax(axis=1).numpy())
+    for i, label in enumerate(predicted):
+        (grad,) = al.grad(logits[i, int(label)], features, retain_graph=True)
+        weights = grad.numpy()[i].mean(axis=(1, 2))
+        expected = np.maximum(np.tensordot(weights, features.detach().numpy()[i], axes=1), 0)
+        np.testing.assert_allclose(maps[i], expected, rtol=1e-5, atol=1e-7)
+    assert (maps.max(axis=(1, 2)) > 0).all()
+
+
+def test_upsample_is_bilinear(load_example):
+    upsample = load_example("digits_cnn").upsample
+    maps = np.arange(32, dtype=np.float64).reshape(2, 4, 4)
+    big = upsample(maps, 8)
+    assert big.shape == (2, 8, 8)
+    # A linear ramp stays a ramp inside, and edge pixels copy the nearest source value.
+    np.testing.assert_allclose(big[0, 3, 2:6], maps[0, 1, 1] + 4 * 0.25 + np.array([-0.25, 0.25, 0.75, 1.25]))
+    np.testing.assert_allclose(big[:, 0, 0], maps[:, 0, 0])
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.interpolate(
+        torch.tensor(maps)[:, None], size=(8, 8), mode="bilinear", align_corners=False
+    )[:, 0]
+    np.testing.assert_allclose(big, expected.numpy(), rtol=1e-12)
+
+
+def test_digits_cnn_model_matches_pytorch(load_example):
+    pytest.importorskip("sklearn")
+    torch = pytest.importorskip("torch")
+    example = load_example("digits_cnn")
+    al.manual_seed(0)
+    model = example.build_model()
+    reference = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3, padding=1),
+        torch.nn.BatchNorm2d(16),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(16, 32, 3, padding=1),
+        torch.nn.BatchNorm2d(32),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(32 * 2 * 2, 10),
+    )
+    reference.load_state_dict(
+        {key: torch.tensor(np.array(value)) for key, value in model.state_dict().items()}
+    )
+    x_train, x_test, y_train, _ = example.load_images(0)
+    loss = al.nn.functional.cross_entropy(model(al.tensor(x_train[:64])), al.tensor(y_train[:64]))
+    loss.backward()
+    expected = torch.nn.functional.cross_entropy(
+        reference(torch.tensor(x_train[:64])), torch.tensor(y_train[:64])
+    )
+    expected.backward()
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
+    for (name, param), other in zip(model.named_parameters(), reference.parameters()):
+        # The convolutions' bias gradients are 0 up to rounding (BatchNorm removes the mean): atol.
+        np.testing.assert_allclose(param.grad.numpy(), other.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
+    for key, value in reference.state_dict().items():
+        np.testing.assert_allclose(np.array(model.state_dict()[key]), value.numpy(), rtol=1e-5, atol=1e-7)
+    model.eval()
+    reference.eval()
+    with al.no_grad(), torch.no_grad():
+        np.testing.assert_allclose(
+            model(al.tensor(x_test)).numpy(), reference(torch.tensor(x_test)).numpy(), rtol=1e-4, atol=1e-6
+        )
