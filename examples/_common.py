@@ -65,9 +65,7 @@ def output_dir(path: Path | str) -> Path:
     return folder
 
 
-def save_figure(
-    fig: Any, folder: Path, filename: str, dpi: int = FIGURE_DPI, palette: bool = True
-) -> Path:
+def save_figure(fig: Any, folder: Path, filename: str, dpi: int = FIGURE_DPI, palette: bool = True) -> Path:
     """Write `fig` to folder/filename, close it (figures otherwise pile up), return the path.
 
     At the default 150 dpi a figure 10 inches wide is 1,500 pixels wide. `palette=False`
