@@ -8,9 +8,11 @@
 
 from . import functional, hooks, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d
 from .containers import ModuleList, Sequential
 from .dropout import Dropout
+from .embedding import Embedding
 from .hooks import RemovableHandle, register_module_forward_hook, register_module_forward_pre_hook
 from .linear import Dense, Flatten, Identity, Linear
 from .loss import (
@@ -25,6 +27,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module
+from .normalization import LayerNorm
 from .parameter import Parameter
 from .recording import ModuleCall, ModuleCallRecord, record_module_calls
 
@@ -33,6 +36,7 @@ __all__ = [
     "RemovableHandle", "register_module_forward_hook", "register_module_forward_pre_hook",
     "ModuleCall", "ModuleCallRecord", "record_module_calls",
     "Dense", "Linear", "Identity", "Flatten", "Sequential", "ModuleList", "Dropout", "BatchNorm1d",
+    "Embedding", "LayerNorm", "MultiheadAttention",
     "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "GELU", "SiLU", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
 ]  # fmt: skip
