@@ -22,7 +22,14 @@ def test_quick_suite_prints_a_table():
     assert "autograd_lite" in header and "ratio" in header
     rows = [line for line in out.splitlines() if line.startswith("| ") and line != header]
     names = " ".join(rows)
-    for expected in ("MLP SGD step", "elementwise chain (16,)", "graph of", "chain of depth", "import"):
+    for expected in (
+        "MLP SGD step",
+        "transformer AdamW step",
+        "elementwise chain (16,)",
+        "graph of",
+        "chain of depth",
+        "import",
+    ):
         assert expected in names, f"no row for {expected!r} in:\n{out}"
 
 
