@@ -27,9 +27,20 @@ def _attend(
 ) -> tuple[Tensor, Tensor]:
     """softmax(q k^T * scale + bias) (dropped out with dropout_p) and that matrix times v."""
     scores = (q @ k.transpose(-2, -1)) * scale
+    blocked = None
+    if isinstance(bias, np.ndarray):
+        # A query that may attend to nothing gets weights 0 (PyTorch's safe softmax), not the
+        # NaN of a softmax over -inf only.
+        blocked = np.isneginf(bias).all(axis=-1, keepdims=True)
+        if blocked.any():
+            bias = np.where(blocked, 0.0, bias).astype(bias.dtype)
+        else:
+            blocked = None
     if bias is not None:
         scores = scores + bias
     weights = al.softmax(scores, -1)
+    if blocked is not None:
+        weights = weights * (~blocked).astype(weights.dtype)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)
     return weights @ v, weights

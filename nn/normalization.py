@@ -69,7 +69,13 @@ def _shape_tuple(normalized_shape: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in normalized_shape)
 
 
-def _check_affine(name: str, value: Tensor | None, shape: tuple, input_shape: tuple) -> None:
+def _check_affine(name: str, value: Tensor | None, shape: tuple, input: Tensor) -> None:
+    input_shape = input.shape
+    if value is not None and value.dtype != input.dtype:
+        raise TypeError(
+            f"layer_norm: {name} has dtype {value.dtype} but the input has dtype {input.dtype}; "
+            "they must be equal (convert one with .float() or .double())"
+        )
     if value is not None and tuple(value.shape) != shape:
         raise RuntimeError(
             f"layer_norm: {name} of shape {tuple(value.shape)} does not match normalized_shape "
@@ -100,8 +106,8 @@ def layer_norm(
         )
     weight = None if weight is None else as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
-    _check_affine("weight", weight, shape, input.shape)
-    _check_affine("bias", bias, shape, input.shape)
+    _check_affine("weight", weight, shape, input)
+    _check_affine("bias", bias, shape, input)
     axes = tuple(range(input.ndim - len(shape), input.ndim))
     return LayerNormOp.apply(input, weight, bias, axes=axes, eps=float(eps))
 

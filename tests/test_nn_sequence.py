@@ -165,6 +165,8 @@ def test_layer_norm_errors_name_both_shapes():
         F.layer_norm(al.ones((2, 4)), 4, weight=al.ones(3))
     with pytest.raises(RuntimeError, match=r"\(4,\)"):
         nn.LayerNorm((2, 4))(al.ones(4))
+    with pytest.raises(TypeError, match="float64.*float32"):
+        F.layer_norm(al.ones((2, 4)), 4, weight=al.ones(4, dtype="float64"))
 
 
 # -- scaled dot-product attention --------------------------------------------------

@@ -245,3 +245,16 @@ def test_state_dicts_move_both_ways():
         torch.nn.MultiheadAttention(6, 3, **config),
         [x, x[..., :3].copy(), x],
     )
+
+
+def test_a_query_that_may_attend_nowhere_gets_zeros_as_in_torch():
+    rng = _rng(11)
+    ours, theirs = _both([rng.normal(size=(2, 3, 4)) for _ in range(3)])
+    mask = np.array([[False, False, False], [True, False, True], [True, True, True]])
+    out = F.scaled_dot_product_attention(*ours, attn_mask=mask)
+    expected = TF.scaled_dot_product_attention(*theirs, attn_mask=torch.tensor(mask))
+    _close(out, expected)
+    assert not out.numpy()[:, 0].any()
+    _backward_both(out, expected)
+    for mine, reference in zip(ours, theirs):
+        _close(mine.grad, reference.grad)
