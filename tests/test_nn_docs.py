@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "nn", "nn.parameter", "nn.module", "nn.containers", "nn.linear", "nn.activation", "nn.dropout",
     "nn.batchnorm", "nn.loss", "nn.functional", "nn.init", "nn.utils",
+    "nn.embedding", "nn.normalization", "nn.attention", "nn.functional_dropout",
 ]  # fmt: skip
 
 
