@@ -22,7 +22,7 @@ from .parameter import Parameter
 
 
 def _rows_kept(indices: np.ndarray, padding_idx: int | None) -> np.ndarray | None:
-    """(…, 1) float mask of the positions that carry gradient (None: all of them)."""
+    """(..., 1) boolean mask of the positions that carry gradient (None: all of them)."""
     if padding_idx is None:
         return None
     return (indices != padding_idx)[..., None]
