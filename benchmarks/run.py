@@ -14,7 +14,7 @@ import time
 
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
-SECTIONS = ("mlp", "chain", "graph", "deep", "import", "example", "conv", "cnn")
+SECTIONS = ("mlp", "transformer", "chain", "graph", "deep", "import", "example", "conv", "cnn")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     pin_threads(args.threads)
     import numpy as np
 
-    from . import chain, conv, example, graphs, mlp, startup, timing
+    from . import chain, conv, example, graphs, mlp, startup, timing, transformer
     from .timing import format_table
 
     timing.use_clock(args.clock)
@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sections = {
         "mlp": mlp.run,
+        "transformer": transformer.run,
         "chain": chain.run,
         "graph": graphs.big_graph,
         "deep": graphs.deep_chain,

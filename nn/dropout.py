@@ -7,6 +7,7 @@ from typing import Any
 from autograd_lite import Tensor
 
 from . import functional as F
+from .functional_dropout import _check_probability
 from .module import Module
 
 
@@ -21,7 +22,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        self.p = F._check_probability(p)
+        self.p = _check_probability(p)
 
     def forward(self, x: Any) -> Tensor:
         return F.dropout(x, self.p, self.training)

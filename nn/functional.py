@@ -28,15 +28,19 @@ from autograd_lite import (
     tanh,
 )
 from autograd_lite.function import Op
-from autograd_lite.random import generator
 
+from .attention import scaled_dot_product_attention
 from .convolution import conv1d, conv2d
+from .embedding import embedding, one_hot
+from .functional_dropout import dropout
+from .normalization import layer_norm
 from .padding import pad
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 
 __all__ = [
     "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "gelu", "silu", "softmax", "log_softmax",
-    "linear", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "dropout", "batch_norm", "normalize", "cosine_similarity",
+    "linear", "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "dropout", "batch_norm",
+    "layer_norm", "embedding", "one_hot", "scaled_dot_product_attention", "normalize", "cosine_similarity",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "kl_div", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
 ]  # fmt: skip
@@ -138,35 +142,6 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
 
 # -- dropout and normalisation -------------------------------------------------
-
-
-def _check_probability(p: float) -> float:
-    """`p` as a float if it is in [0, 1], else ValueError."""
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
-    return float(p)
-
-
-def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p).
-
-    Identity when not training. The mask comes from the library's generator.
-
-    >>> import autograd_lite as al, nn.functional as F
-    >>> F.dropout(al.ones(4), p=0.5, training=False).tolist()
-    [1.0, 1.0, 1.0, 1.0]
-    """
-    p = _check_probability(p)
-    x = as_tensor(x)
-    if not training or p == 0.0:
-        return x
-    shape, dtype = x.shape, x.dtype
-    if p == 1.0:
-        return x * np.zeros(shape, dtype=dtype)
-    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
-    mask = (generator().random(shape, dtype=draw_dtype) >= p).astype(dtype)
-    mask *= 1.0 / (1.0 - p)
-    return x * mask
 
 
 def batch_norm(

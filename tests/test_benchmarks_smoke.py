@@ -24,6 +24,7 @@ def test_quick_suite_prints_a_table():
     names = " ".join(rows)
     for expected in (
         "MLP SGD step",
+        "transformer AdamW step",
         "elementwise chain (16,)",
         "graph of",
         "chain of depth",

@@ -291,3 +291,21 @@ def test_digits_cnn_model_matches_pytorch(load_example):
         np.testing.assert_allclose(
             model(al.tensor(x_test)).numpy(), reference(torch.tensor(x_test)).numpy(), rtol=1e-4, atol=1e-6
         )
+
+
+def test_names_transformer(load_example, tmp_path, capsys):
+    pytest.importorskip("names")
+    result = load_example("names_transformer").main(["--fast", "--out", str(tmp_path), "--no-progress"])
+    # Chance over 27 symbols is log(27) = 3.30 nats; the count models are far below it.
+    assert 2.0 < result["trigram_loss"] < result["bigram_loss"] < 3.0
+    assert 2.0 < result["valid_loss"] < 3.4 and np.isfinite(result["train_loss"])
+    assert len(result["samples"]) == 20 and all(
+        set(s) <= set("abcdefghijklmnopqrstuvwxyz") for s in result["samples"]
+    )
+    assert result["history"]["valid"] and len(result["history"]["train"]) == len(result["history"]["step"])
+    assert_figures(result, tmp_path)
+    assert {Path(f).name for f in result["figures"]} == {
+        "names_transformer_loss.png",
+        "names_transformer_attention.png",
+    }
+    assert "validation loss" in capsys.readouterr().out

@@ -11,6 +11,7 @@ MODULES = [
     "nn", "nn.parameter", "nn.module", "nn.containers", "nn.linear", "nn.activation", "nn.dropout",
     "nn.batchnorm", "nn.loss", "nn.functional", "nn.init", "nn.utils",
     "nn.convolution", "nn.conv", "nn.pooling", "nn.pool", "nn.padding",
+    "nn.embedding", "nn.normalization", "nn.attention", "nn.functional_dropout",
 ]  # fmt: skip
 
 
