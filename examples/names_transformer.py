@@ -279,7 +279,8 @@ def plot_losses(history: dict, baselines: dict[str, float], steps_per_epoch: int
     ax.set_ylabel("cross-entropy (nats per character)", fontsize=12)
     ax.set_ylim(min(history["valid"] + [smooth.min()]) - 0.1, max(baselines.values()) + 0.4)
     ax.set_title("Character-level transformer on US surnames", fontsize=13)
-    ax.legend(fontsize=11, loc="upper right")
+    # Below the axes: inside, any corner would cover the noisy per-batch curve.
+    ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
     ax.grid(alpha=0.3)
     return save_figure(fig, out, "names_transformer_loss.png", dpi=150)
 
