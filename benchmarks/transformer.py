@@ -51,7 +51,7 @@ def _torch_step(model, inputs: np.ndarray, targets: np.ndarray, width: int, head
             self.norm2 = torch.nn.LayerNorm(width)
             self.mlp = torch.nn.Sequential(
                 torch.nn.Linear(width, 4 * width),
-                torch.nn.GELU(approximate="tanh"),
+                torch.nn.GELU(),
                 torch.nn.Linear(4 * width, width),
             )
 

@@ -8,12 +8,12 @@ validation loss in nats per character is set against count-based bigram and trig
 models (add-k smoothing, k chosen on a slice of the training names) on the same split.
 
 The model: token embedding + learned positional embedding, two pre-LayerNorm blocks of
-causal nn.MultiheadAttention (batch_first) and a GELU MLP (tanh form), a final LayerNorm and a Linear
+causal nn.MultiheadAttention (batch_first) and a GELU MLP, a final LayerNorm and a Linear
 head; AdamW with weight decay and a warm-up + cosine learning-rate schedule. It writes
 the loss curves (with the bigram and trigram lines) and one attention map, and prints
 20 sampled surnames. With the defaults (seed 0) the validation loss is 2.16 nats/char
 (2.16-2.17 over seeds 0-2) against 2.57 for the bigram and 2.33 for the trigram model;
-the whole run takes about 85 s on 2 cores.
+the whole run takes 80-83 s on 2 cores.
 
     python examples/names_transformer.py               # full run, files in out/
     python examples/names_transformer.py --fast        # a few seconds, smoke test
@@ -117,9 +117,7 @@ class Block(nn.Module):
         self.norm1 = nn.LayerNorm(width)
         self.attention = nn.MultiheadAttention(width, heads, batch_first=True)
         self.norm2 = nn.LayerNorm(width)
-        self.mlp = nn.Sequential(
-            nn.Linear(width, 4 * width), nn.GELU(approximate="tanh"), nn.Linear(4 * width, width)
-        )
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
 
     def forward(self, x: al.Tensor, mask: np.ndarray) -> al.Tensor:
         h = self.norm1(x)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as al
-from autograd_lite.ops.special import erf_array
+from autograd_lite.ops.special import erf_array, erf_float32
 
 
 def f64(values, requires_grad=False):
@@ -63,6 +63,26 @@ def test_gelu_defaults_to_the_exact_erf_form():
     np.testing.assert_allclose(f64(values).gelu(approximate="tanh").numpy(), tanh_form, rtol=1e-15)
     with pytest.raises(ValueError, match="approximate"):
         al.gelu(f64(values), approximate="erf")
+
+
+def test_float32_gelu_uses_a_fast_erf_within_its_stated_error():
+    x = np.concatenate([np.linspace(-8, 8, 200_001), [0.0, -0.0, np.inf, -np.inf]]).astype(np.float32)
+    expected = np.array([math.erf(v) for v in x.astype(np.float64)])
+    fast = erf_float32(x)
+    assert fast.dtype == np.float32
+    assert np.abs(fast - expected).max() <= 4.5e-7
+    assert np.isnan(erf_float32(np.array([np.nan], dtype=np.float32))).all()
+    np.testing.assert_array_equal(erf_float32(np.array([0.3])), erf_array(np.array([0.3])))  # float64: Cody's
+    # The float32 GELU and its derivative against the exact float64 values.
+    t = al.tensor(x[np.isfinite(x)], requires_grad=True)
+    out = al.gelu(t)
+    out.sum().backward()
+    exact = al.tensor(t.numpy().astype(np.float64), requires_grad=True)
+    exact_out = al.gelu(exact)
+    exact_out.sum().backward()
+    assert out.dtype == np.float32 and t.grad.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), exact_out.numpy(), rtol=0, atol=2e-6)
+    np.testing.assert_allclose(t.grad.numpy(), exact.grad.numpy(), rtol=0, atol=2e-6)
 
 
 def test_silu_is_x_times_sigmoid_and_stable():
