@@ -258,3 +258,17 @@ def test_a_query_that_may_attend_nowhere_gets_zeros_as_in_torch():
     _backward_both(out, expected)
     for mine, reference in zip(ours, theirs):
         _close(mine.grad, reference.grad)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: m.LayerNorm(8),
+        lambda m: m.LayerNorm((2, 3), eps=1e-3, elementwise_affine=False),
+        lambda m: m.LayerNorm(8, bias=False),
+        lambda m: m.Embedding(5, 3, padding_idx=0),
+        lambda m: m.Embedding(5, 3),
+    ],
+)
+def test_reprs_are_torchs(make):
+    assert repr(make(nn)) == repr(make(torch.nn))
