@@ -257,11 +257,17 @@ def draw_model_graph(model: nn.Sequential, images: np.ndarray, labels: np.ndarra
     """One forward/backward pass drawn with each layer collapsed to one node (SVG); eval
     mode, so BatchNorm's running statistics stay as training left them."""
     model.eval()
+    # The batch stays in a variable: a drawing shows data inputs only while they exist.
+    batch = al.tensor(images)
+    batch.name = "images"
     with nn.record_module_calls() as calls:
-        loss = nn.functional.cross_entropy(model(al.tensor(images)), al.tensor(labels))
+        loss = nn.functional.cross_entropy(model(batch), al.tensor(labels))
+    loss.name = "loss"
     model.zero_grad()
-    loss.backward()
-    graph = al.draw_graph(loss, collapse=list(model), module_calls=calls)
+    # record_grad_norms colours the tensors between the layers too, not only the parameters.
+    with al.record_grad_norms() as norms:
+        loss.backward()
+    graph = al.draw_graph(loss, grad_norms=norms, collapse=list(model), module_calls=calls)
     model.zero_grad()
     model.train()
     return write_graph_svg(graph, out / "digits_cnn_graph.svg")
