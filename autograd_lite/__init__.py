@@ -8,7 +8,8 @@ tensor([2., 4.])
 
 PyTorch's namespaces are attributes, so `import autograd_lite as torch` code runs:
 `al.nn` and `al.optim` (the distribution's `nn` and `optim` packages, imported on first
-use), `al.utils.data`, `al.autograd` (`grad`, `Function`, `functional`).
+use), `al.utils.data`, `al.autograd` (`grad`, `Function`, `functional`), `al.cuda`
+(`is_available()` is False: tensors live on the CPU, `al.device("cpu")`).
 """
 
 import importlib
@@ -16,9 +17,10 @@ from typing import Any
 
 # engine, ops.dispatch and ops.in_place are imported for what they attach to Tensor
 # (`backward`, NumPy's dispatch, the in-place methods): tensor.py holds no calculus.
-from . import autograd, data, engine, utils  # noqa: F401
+from . import autograd, cuda, data, engine, utils  # noqa: F401
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd import grad
+from .devices import device
 from .dtypes import get_default_dtype, set_default_dtype
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function
@@ -28,7 +30,7 @@ from .graph import draw_graph
 from .graph_html import graph_html
 from .inplace import declare_updates
 from .ops import dispatch, in_place  # noqa: F401
-from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.arithmetic import add, div, fmod, mul, neg, pow, remainder, sub
 from .ops.cast import astype, clone
 from .ops.elementwise import (
     abs,
@@ -147,6 +149,10 @@ __all__ += [
     "topk",
     "sort",
     "argsort",
+    "cuda",
+    "device",
+    "remainder",
+    "fmod",
 ]
 
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .devices import check_cpu
 from .random import generator
 from .tensor import Tensor
 
@@ -45,16 +46,8 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def _check_device(device: Any) -> None:
-    if device is None:
-        return
-    name = device if isinstance(device, str) else getattr(device, "type", None)
-    if not isinstance(name, str) or name.split(":")[0] != "cpu":
-        raise RuntimeError(f"autograd_lite tensors live on the CPU only; got device={device!r}")
-
-
 def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
-    _check_device(device)
+    check_cpu(device, "creating a tensor")
     tensor = Tensor._make(data, None)
     if requires_grad:
         tensor.requires_grad = True
@@ -80,7 +73,7 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: An
     >>> al.tensor([1, 2]).dtype, al.tensor([1.0]).dtype
     (dtype('int64'), dtype('float32'))
     """
-    _check_device(device)
+    check_cpu(device, "creating a tensor")
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from autograd_lite import Tensor, as_tensor, declare_updates
+from autograd_lite import Tensor, as_tensor, declare_updates, device
 
 from . import hooks
 from .hooks import HookDict, RemovableHandle, add_hook, run_forward_hooks, run_pre_hooks
@@ -31,6 +31,41 @@ def _as_buffer(name: str, value: Any) -> Tensor | None:
     if isinstance(value, np.ndarray):
         return as_tensor(value)
     return Tensor(value)
+
+
+def _check_cpu(where: Any, what: str) -> None:
+    if device(str(where)).type != "cpu":
+        raise RuntimeError(
+            f"{what}: device {str(where)!r} is not available: autograd_lite computes on the "
+            "CPU with NumPy; use device 'cpu' (e.g. `al.device('cpu')`)"
+        )
+
+
+def _requested_dtype(args: tuple, kwargs: dict) -> np.dtype | None:
+    """The dtype `Module.to(*args, **kwargs)` asks for (None: none), after checking the
+    device; both validated before anything changes."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "memory_format"}
+    if unknown or len(args) > 2:
+        raise TypeError(f"Module.to() takes a device, a dtype or a tensor, got {args!r} and {sorted(kwargs)}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, (str, device)):
+            where = arg
+        elif not isinstance(arg, bool):  # a bool is PyTorch's positional non_blocking
+            dtype = arg
+    if where is not None:
+        _check_cpu(where, "Module.to()")
+    if dtype is None:
+        return None
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"Module.to() expects a device, a dtype or a tensor, got {dtype!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"Module.to() only accepts floating point dtypes, but got desired dtype={dtype}")
+    return dtype
 
 
 class Module:
@@ -480,6 +515,29 @@ class Module:
         dtype('float32')
         """
         return self._cast_floats(np.float32)
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """This module, its floating parameters and buffers cast in place to a floating dtype
+        if one is given (as `double()`), as PyTorch's: `to(device)`, `to(dtype)`,
+        `to(device, dtype)`, `to(tensor)`, or the keywords `device=`, `dtype=`. Devices other
+        than the CPU raise RuntimeError.
+
+        >>> import autograd_lite as al, nn
+        >>> layer = nn.Linear(2, 2)
+        >>> layer.to(al.device("cpu")) is layer, layer.to("cpu", al.float64).weight.dtype
+        (True, dtype('float64'))
+        """
+        dtype = _requested_dtype(args, kwargs)
+        return self if dtype is None else self._cast_floats(dtype)
+
+    def cpu(self) -> Module:
+        """This module (its tensors are on the CPU already)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused with RuntimeError: there is no GPU (write `.to(device)` with a "cpu" device)."""
+        _check_cpu("cuda", "Module.cuda()")
+        return self  # not reached: _check_cpu raises
 
     # -- state -------------------------------------------------------------------
 

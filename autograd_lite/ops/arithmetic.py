@@ -1,5 +1,5 @@
-"""Arithmetic operators: + - * / // ** and unary minus, comparisons, and the bitwise
-`& | ^ ~` of bool and integer tensors; their PyTorch method names (`add`, `eq`, ...)."""
+"""Arithmetic operators: + - * / // % ** and unary minus, `fmod`, comparisons, and the
+bitwise `& | ^ ~` of bool and integer tensors; their PyTorch method names (`add`, `eq`, ...)."""
 
 from __future__ import annotations
 
@@ -170,6 +170,83 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
         float_dtype = dtypes.get_default_dtype()
         a, b = as_tensor(a).astype(float_dtype), as_tensor(b).astype(float_dtype)
     return Div.apply(a, b)
+
+
+class Remainder(Op):
+    """a mod b with the sign of b (Python's %);  d/da = grad,  d/db = -grad * floor(a / b)"""
+
+    __slots__ = ()
+    name = "remainder"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():  # x % 0 and inf % x are nan, as PyTorch's, without NumPy's warning
+            return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, (-grad * _quotient(a, b, "floor") if ctx.inputs[1] is not None else None)
+
+
+class Fmod(Op):
+    """a mod b with the sign of a (C's fmod);  d/da = grad,  d/db = -grad * trunc(a / b)"""
+
+    __slots__ = ()
+    name = "fmod"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with quiet():
+            return np.fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad, (-grad * _quotient(a, b, "trunc") if ctx.inputs[1] is not None else None)
+
+
+def _quotient(a, b, rounding_mode):
+    """The rounded quotient as a constant (its derivative is zero almost everywhere), also
+    when a rule runs on Tensors under create_graph."""
+    with quiet():  # x / 0 is inf or nan here, as in PyTorch's gradient
+        return RoundedDiv.forward(None, _values(a), _values(b), rounding_mode)
+
+
+def _modulo_operands(a: Any, b: Any, name: str) -> tuple[Any, Any]:
+    a, b = binary_operands(a, b)
+    if _is_bool(a) and _is_bool(b):
+        raise NotImplementedError(
+            f"{name} is not defined on two bool operands (as PyTorch); cast one to an integer dtype"
+        )
+    if _is_integral(a) and _is_integral(b) and np.any(_values(b) == 0):
+        raise RuntimeError(f"ZeroDivisionError: integer division by zero in {name}")
+    return a, b
+
+
+def remainder(a: Any, b: Any) -> Tensor:
+    """Elementwise a mod b with the sign of `b`, as Python's `%`, PyTorch's `remainder` and
+    NumPy's `mod`; `x % 0` is nan for floats, a RuntimeError for integers.
+
+    >>> import autograd_lite as al
+    >>> al.tensor([5.0, -5.0]) % 3, al.remainder(al.tensor([5, -5]), -3)
+    (tensor([2., 1.]), tensor([-1, -2]))
+    """
+    a, b = _modulo_operands(a, b, "remainder")
+    return Remainder.apply(a, b)
+
+
+def fmod(a: Any, b: Any) -> Tensor:
+    """Elementwise a mod b with the sign of `a`, as C's `fmod`, PyTorch's and NumPy's.
+
+    >>> import autograd_lite as al
+    >>> al.fmod(al.tensor([5.0, -5.0]), 3)
+    tensor([ 2., -2.])
+    """
+    a, b = _modulo_operands(a, b, "fmod")
+    return Fmod.apply(a, b)
 
 
 def _is_integral(value: Any) -> bool:
@@ -421,6 +498,8 @@ Tensor.__truediv__ = div
 Tensor.__rtruediv__ = lambda self, other: div(other, self)
 Tensor.__floordiv__ = lambda self, other: div(self, other, rounding_mode="floor")
 Tensor.__rfloordiv__ = lambda self, other: div(other, self, rounding_mode="floor")
+Tensor.__mod__ = remainder
+Tensor.__rmod__ = lambda self, other: remainder(other, self)
 Tensor.__pow__ = pow
 Tensor.__rpow__ = lambda self, other: pow(other, self)
 Tensor.__neg__ = neg
@@ -443,6 +522,8 @@ Tensor.sub = sub
 Tensor.mul = mul
 Tensor.div = div
 Tensor.pow = pow
+Tensor.remainder = remainder
+Tensor.fmod = fmod
 Tensor.square = square
 Tensor.neg = neg
 Tensor.eq = eq

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..devices import check_cpu
 from ..function import Op
 from ..tensor import Tensor, as_tensor
 
@@ -100,12 +101,6 @@ def _is_device(value: Any) -> bool:
     return isinstance(value, str) or isinstance(getattr(value, "type", None), str)
 
 
-def _check_device(device: Any) -> None:
-    name = device if isinstance(device, str) else device.type
-    if name.split(":")[0] != "cpu":
-        raise RuntimeError(f"autograd_lite tensors live on the CPU only; cannot move one to device {name!r}")
-
-
 def _converted(x: Tensor, dtype: Any, copy: bool) -> Tensor:
     """`x` in `dtype`: `x` itself when nothing changes (PyTorch's rule), else a copy."""
     if dtype is not None and np.dtype(dtype) != x._data.dtype:
@@ -140,8 +135,7 @@ def to(
             continue  # PyTorch's positional non_blocking
         else:
             dtype = arg
-    if device is not None:
-        _check_device(device)
+    check_cpu(device, "Tensor.to()")
     if dtype is not None:
         try:
             dtype = np.dtype(dtype)

@@ -36,6 +36,8 @@ UFUNCS.update(
         np.multiply: arithmetic.mul,
         np.true_divide: arithmetic.div,
         np.power: arithmetic.pow,
+        np.remainder: arithmetic.remainder,  # also np.mod, the same ufunc
+        np.fmod: arithmetic.fmod,
         np.negative: arithmetic.neg,
         np.positive: lambda x: x,
         np.matmul: linalg.matmul,

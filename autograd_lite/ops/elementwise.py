@@ -12,6 +12,7 @@ from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
 from ._common import as_tensor, binary_operands, cast, has_zero, quiet
+from .gather import nonzero
 from .special import erf_float32, erf_of
 
 
@@ -687,8 +688,18 @@ class Where(Op):
         )
 
 
-def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """Elementwise `a` where `condition` else `b`, broadcasting all three."""
+def where(condition: Any, a: Any = None, b: Any = None) -> Any:
+    """Elementwise `a` where `condition` else `b`, broadcasting all three. With `condition`
+    alone, the indices where it is nonzero: `nonzero(condition, as_tuple=True)`, as PyTorch's.
+
+    >>> import autograd_lite as al
+    >>> al.where(al.tensor([True, False]), 1.0, 0.0), al.where(al.tensor([0, 3, 4]))
+    (tensor([1., 0.]), (tensor([1, 2]),))
+    """
+    if a is None and b is None:
+        return nonzero(condition, as_tuple=True)
+    if a is None or b is None:
+        raise TypeError("where() takes a condition alone, or a condition and both values `a` and `b`")
     condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if condition.dtype != np.bool_:
         condition = condition.astype(bool)

@@ -1,5 +1,5 @@
-"""In-place methods: `+=`, `-=`, `*=`, `/=`, `add_`, `sub_`, `mul_`, `div_`, `copy_`,
-`fill_`, `zero_`, `clamp_` and item assignment `t[index] = value`.
+"""In-place methods: `+=`, `-=`, `*=`, `/=`, `%=`, `add_`, `sub_`, `mul_`, `div_`, `copy_`,
+`fill_`, `zero_`, `clamp_`, `remainder_`, `fmod_` and item assignment `t[index] = value`.
 
 As PyTorch's, they keep the tensor object and its memory, so views, `.data`, `detach()` and
 `.numpy()` see the change. A leaf that requires grad can be changed only with grad mode off
@@ -19,7 +19,7 @@ import numpy as np
 from .. import grad_mode, inplace
 from ..function import input_tensors
 from ..tensor import Tensor, as_tensor
-from .arithmetic import add, div, mul, sub
+from .arithmetic import add, div, fmod, mul, remainder, sub
 from .cast import cast, clone
 from .elementwise import clamp, where
 from .indexing import index_put
@@ -226,6 +226,20 @@ def _plain_index(index: Any) -> Any:
     return index
 
 
+def _update_computed(self: Tensor, op: Callable, other: Any, what: str) -> Tensor:
+    """self = op(self, other) in place, computed out of place first: op's own checks (integer
+    division by zero, bad bounds) raise before any change."""
+    if _recorded(self):
+        return _record(self, lambda old: op(old, other), what)
+    with grad_mode.no_grad():
+        result = op(Tensor._make(self._data, None), other)
+    _check_fits(self, result._data, what)
+    self._version += 1
+    _protect_pending(self, f"was updated in place by {what}")
+    np.copyto(self._data, result._data, casting="same_kind")
+    return self
+
+
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's names
     """Clamp every element to [min, max] in place (see `clamp`).
 
@@ -233,15 +247,22 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     >>> al.tensor([-2.0, 0.5, 3.0]).clamp_(0.0, 1.0)
     tensor([0. , 0.5, 1. ])
     """
-    if _recorded(self):
-        return _record(self, lambda old: clamp(old, min, max), "clamp_")
-    with grad_mode.no_grad():
-        result = clamp(Tensor._make(self._data, None), min, max)  # raises before any change
-    _check_fits(self, result._data, "clamp_")
-    self._version += 1
-    _protect_pending(self, "was clamped in place")
-    np.copyto(self._data, result._data, casting="same_kind")
-    return self
+    return _update_computed(self, lambda x, bounds: clamp(x, *bounds), (min, max), "clamp_")
+
+
+def remainder_(self: Tensor, other: Any) -> Tensor:
+    """self %= other in place (see `remainder`).
+
+    >>> import autograd_lite as al
+    >>> al.tensor([5, -5]).remainder_(3)
+    tensor([2, 1])
+    """
+    return _update_computed(self, remainder, other, "remainder_")
+
+
+def fmod_(self: Tensor, other: Any) -> Tensor:
+    """self = fmod(self, other) in place (see `fmod`)."""
+    return _update_computed(self, fmod, other, "fmod_")
 
 
 def zero_(self: Tensor) -> Tensor:
@@ -253,6 +274,7 @@ Tensor.__iadd__ = lambda self, other: _update(self, np.add, other, add, "+=")
 Tensor.__isub__ = lambda self, other: _update(self, np.subtract, other, sub, "-=")
 Tensor.__imul__ = lambda self, other: _update(self, np.multiply, other, mul, "*=")
 Tensor.__itruediv__ = lambda self, other: _update(self, np.true_divide, other, div, "/=")
+Tensor.__imod__ = lambda self, other: _update_computed(self, remainder, other, "%=")
 Tensor.add_ = add_
 Tensor.sub_ = sub_
 Tensor.mul_ = mul_
@@ -262,4 +284,6 @@ Tensor.fill_ = fill_
 Tensor.zero_ = zero_
 Tensor.clamp_ = clamp_
 Tensor.clip_ = clamp_
+Tensor.remainder_ = remainder_
+Tensor.fmod_ = fmod_
 Tensor.__setitem__ = setitem
