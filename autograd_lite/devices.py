@@ -23,11 +23,12 @@ _DEVICE_STRING = re.compile(r"([a-z]+)(?::(0|[1-9][0-9]*))?")
 class device:  # noqa: N801 - PyTorch's name
     """A device: a `type` ("cpu", "cuda", ...) and an optional `index`, immutable and hashable.
 
-    It equals a device of the same type and index, and a string naming one ("cpu", "cpu:0").
+    It equals a device of the same type and index; as in PyTorch, not a string (compare
+    `x.device.type == "cpu"`).
     Only "cpu" devices can hold tensors; the others raise RuntimeError when used.
 
     >>> import autograd_lite as al
-    >>> al.device("cpu"), al.device("cuda", 1).index, al.zeros(1).device == "cpu"
+    >>> al.device("cpu"), al.device("cuda", 1).index, al.zeros(1).device.type == "cpu"
     (device(type='cpu'), 1, True)
     """
 
@@ -68,13 +69,10 @@ class device:  # noqa: N801 - PyTorch's name
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, device):
             return (self._type, self._index) == (other._type, other._index)
-        if isinstance(other, str):
-            return str(self) == other
-        return NotImplemented
+        return NotImplemented  # as PyTorch's: a device never equals a string ("cpu")
 
     def __hash__(self) -> int:
-        # The string's hash, so that a device and a string it equals share dict keys.
-        return hash(str(self))
+        return hash((self._type, self._index))
 
     def __reduce__(self) -> tuple:
         return (device, (self._type, self._index))

@@ -35,10 +35,17 @@ def test_repr_matches_torch():
 def test_equality_and_hash():
     cpu = al.device("cpu")
     assert cpu == al.device("cpu") and cpu != al.device("cpu", 0) and cpu != al.device("cuda")
-    assert cpu == "cpu" and "cpu" == cpu and cpu != "cpu:0" and al.device("cpu:0") == "cpu:0"
+    # As PyTorch's: never equal to a string (torch.device("cpu") == "cpu" is False).
+    assert cpu != "cpu" and "cpu" != cpu and al.device("cpu:0") != "cpu:0" and cpu.type == "cpu"
     assert cpu != 0 and cpu != None  # noqa: E711 - a comparison, not an identity test
     assert len({cpu, al.device("cpu"), al.device("cpu:0")}) == 2
-    assert {"cpu": 1}[cpu] == 1  # equal to the string, so the same dict key
+
+
+def test_string_comparison_matches_torch():
+    torch = pytest.importorskip("torch")
+    for text in ("cpu", "cpu:0"):
+        assert (al.device(text) == text) == (torch.device(text) == text)
+        assert (al.device(text) == al.device("cpu")) == (torch.device(text) == torch.device("cpu"))
 
 
 def test_immutable_and_copyable():
