@@ -113,6 +113,33 @@ from .ops.elementwise import clamp, sign, silu
 from .ops.linalg import bmm, einsum, mm, outer
 from .ops.special import erf
 
+# More shape, reduction, product, scatter and sampling functions with PyTorch's names.
+# isort: split
+from .ops.arrange import (
+    diag,
+    diff,
+    dstack,
+    hstack,
+    is_tensor,
+    moveaxis,
+    movedim,
+    narrow,
+    numel,
+    repeat_interleave,
+    roll,
+    swapaxes,
+    swapdims,
+    tensor_split,
+    tile,
+    vstack,
+)
+from .ops.linalg import dot, inner, tensordot
+from .ops.scatter import index_add, scatter, scatter_add
+from .ops.shape import concatenate as concat
+from .ops.sort import cumprod
+from .ops.statistics import count_nonzero, median, nanmean, nansum, std_mean, var_mean
+from .sampling import bernoulli, multinomial, normal, randperm
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -154,6 +181,12 @@ __all__ += [
     "remainder",
     "fmod",
 ]
+__all__ += [
+    "is_tensor", "numel", "concat", "hstack", "vstack", "dstack", "movedim", "moveaxis", "swapaxes",
+    "swapdims", "narrow", "tensor_split", "tile", "roll", "repeat_interleave", "diag", "diff", "cumprod",
+    "dot", "inner", "tensordot", "count_nonzero", "nansum", "nanmean", "std_mean", "var_mean", "median",
+    "scatter", "scatter_add", "index_add", "randperm", "bernoulli", "multinomial", "normal",
+]  # fmt: skip
 
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):
 # `import autograd_lite` stays fast, and they, which import autograd_lite, load after it.

@@ -1,5 +1,5 @@
 """In-place methods: `+=`, `-=`, `*=`, `/=`, `%=`, `add_`, `sub_`, `mul_`, `div_`, `copy_`,
-`fill_`, `zero_`, `clamp_`, `remainder_`, `fmod_` and item assignment `t[index] = value`.
+`fill_`, `zero_`, `clamp_`, `remainder_`, `fmod_`, `scatter_`, `scatter_add_`, `index_add_` and item assignment `t[index] = value`.
 
 As PyTorch's, they keep the tensor object and its memory, so views, `.data`, `detach()` and
 `.numpy()` see the change. A leaf that requires grad can be changed only with grad mode off
@@ -23,6 +23,7 @@ from .arithmetic import add, div, fmod, mul, remainder, sub
 from .cast import cast, clone
 from .elementwise import clamp, where
 from .indexing import index_put
+from .scatter import index_add, scatter, scatter_add
 from .shape import broadcast_to
 
 
@@ -265,6 +266,28 @@ def fmod_(self: Tensor, other: Any) -> Tensor:
     return _update_computed(self, fmod, other, "fmod_")
 
 
+def scatter_(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    """`scatter` written into this tensor (see `scatter`).
+
+    >>> import autograd_lite as al
+    >>> al.zeros(3).scatter_(0, al.tensor([1]), 5.0)
+    tensor([0., 5., 0.])
+    """
+    return _update_computed(self, lambda x, args: scatter(x, dim, index, args[0], value=args[1]), (src, value), "scatter_")
+
+
+def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """`scatter_add` written into this tensor (see `scatter_add`)."""
+    return _update_computed(self, lambda x, source: scatter_add(x, dim, index, source), src, "scatter_add_")
+
+
+def index_add_(self: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """`index_add` written into this tensor (see `index_add`)."""
+    return _update_computed(
+        self, lambda x, added: index_add(x, dim, index, added, alpha=alpha), source, "index_add_"
+    )
+
+
 def zero_(self: Tensor) -> Tensor:
     """Set every element to 0."""
     return fill_(self, 0)
@@ -286,4 +309,7 @@ Tensor.clamp_ = clamp_
 Tensor.clip_ = clamp_
 Tensor.remainder_ = remainder_
 Tensor.fmod_ = fmod_
+Tensor.scatter_ = scatter_
+Tensor.scatter_add_ = scatter_add_
+Tensor.index_add_ = index_add_
 Tensor.__setitem__ = setitem

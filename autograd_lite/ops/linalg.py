@@ -11,7 +11,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, cast
+from ._common import as_tensor, cast, normalize_axis
 from .shape import reshape
 
 
@@ -136,6 +136,79 @@ def outer(a: Any, b: Any) -> Tensor:
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"outer expects two 1-D tensors, got shapes {a.shape} and {b.shape}")
     return reshape(a, (a.shape[0], 1)) * reshape(b, (1, b.shape[0]))
+
+
+def dot(a: Any, b: Any) -> Tensor:
+    """The inner product of two 1-D tensors of one length and dtype (PyTorch's `dot`).
+
+    >>> import autograd_lite as al
+    >>> al.dot(al.tensor([1.0, 2.0]), al.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    a, b = _product_operands(a, b, "dot")
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise RuntimeError(f"dot expects two 1-D tensors of one length, got shapes {a.shape} and {b.shape}")
+    return MatMul.apply(a, b)
+
+
+def _dims_pair(dims: Any, a_ndim: int, b_ndim: int) -> tuple[list, list]:
+    """tensordot's `dims`: an int n (a's last n with b's first n) or two lists of dims."""
+    if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
+        if not 0 <= dims <= min(a_ndim, b_ndim):
+            raise ValueError(f"tensordot: dims={dims} must be in 0..{min(a_ndim, b_ndim)} for these operands")
+        return list(range(a_ndim - dims, a_ndim)), list(range(dims))
+    if not isinstance(dims, (tuple, list)) or len(dims) != 2:
+        raise TypeError(f"tensordot: dims must be an int or a pair of lists of dims, got {dims!r}")
+    first, second = ([d] if isinstance(d, (int, np.integer)) else list(d) for d in dims)
+    if len(first) != len(second):
+        raise ValueError(f"tensordot: dims {first} and {second} must name as many dimensions")
+    return first, second
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
+    """Sum of products over `dims`: an int n contracts a's last n dimensions with b's first n;
+    a pair of lists names them (`([1, 0], [0, 1])`). Differentiable through `einsum`.
+
+    >>> import autograd_lite as al
+    >>> al.tensordot(al.ones(2, 3, 4), al.ones(3, 4, 5)).shape
+    (2, 5)
+    """
+    a, b = _product_operands(a, b, "tensordot")
+    first, second = _dims_pair(dims, a.ndim, b.ndim)
+    first = [normalize_axis(d, a.ndim, a.shape) for d in first]
+    second = [normalize_axis(d, b.ndim, b.shape) for d in second]
+    if len(set(first)) != len(first) or len(set(second)) != len(second):
+        raise ValueError(f"tensordot: repeated dimension in dims {first}, {second}")
+    for i, j in zip(first, second):
+        if a.shape[i] != b.shape[j]:
+            raise ValueError(
+                f"tensordot: dimension {i} of shape {a.shape} and dimension {j} of shape {b.shape} differ"
+            )
+    if a.ndim + b.ndim - len(first) > len(_LETTERS):
+        raise ValueError("tensordot: too many dimensions")
+    a_letters = list(_LETTERS[: a.ndim])
+    b_letters = list(_LETTERS[a.ndim : a.ndim + b.ndim])
+    for i, j in zip(first, second):
+        b_letters[j] = a_letters[i]
+    output = [c for k, c in enumerate(a_letters) if k not in first]
+    output += [c for k, c in enumerate(b_letters) if k not in second]
+    return einsum("".join(a_letters) + "," + "".join(b_letters) + "->" + "".join(output), a, b)
+
+
+def inner(a: Any, b: Any) -> Tensor:
+    """Sum of products over the last dimension of both (a 0-d operand multiplies), as
+    PyTorch's `inner`: the result has shape a.shape[:-1] + b.shape[:-1].
+
+    >>> import autograd_lite as al
+    >>> al.inner(al.ones(2, 3), al.ones(4, 3)).shape
+    (2, 4)
+    """
+    a, b = _product_operands(a, b, "inner")
+    if not a.ndim or not b.ndim:
+        return a * b
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"inner: the last dimensions of shapes {a.shape} and {b.shape} differ")
+    return tensordot(a, b, ([-1], [-1]))
 
 
 def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
@@ -362,3 +435,5 @@ Tensor.matmul = matmul
 Tensor.mm = mm
 Tensor.bmm = bmm
 Tensor.outer = outer
+Tensor.dot = dot
+Tensor.inner = inner
