@@ -793,6 +793,272 @@ def np_topk(x: np.ndarray, dim: int, k: int, largest: bool) -> np.ndarray:
     return np.take(np_sort(x, dim, largest), np.arange(k), axis=dim)
 
 
+# -- more shape, product, statistics and scatter functions: draws and references ---------------
+
+
+def draw_joined(data: Any) -> Case:
+    """Two or three tensors for hstack/vstack/dstack: one shape of 0 to 3 dims (the joined
+    dimension may differ in size where the layout allows)."""
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), label="shape")
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Case(tuple(real(rng, shape) for _ in range(count)))
+
+
+def draw_movedim(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    source = data.draw(
+        st.lists(st.integers(0, ndim - 1), unique=True, min_size=1, max_size=ndim), label="src"
+    )
+    destination = data.draw(st.permutations(range(ndim)), label="dst")[: len(source)]
+    return Case((real(rng_from(data), shape),), {"source": tuple(source), "destination": tuple(destination)})
+
+
+def np_movedim(x: np.ndarray, source: tuple, destination: tuple) -> np.ndarray:
+    return np.moveaxis(x, source, destination)
+
+
+def draw_two_dims(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    dims = [data.draw(st.integers(-ndim, ndim - 1), label="dim") for _ in range(2)]
+    return Case((real(rng_from(data), shape),), {"dim0": dims[0], "dim1": dims[1]})
+
+
+def draw_narrow(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    size = shape[dim]
+    start = data.draw(st.integers(0, size), label="start")
+    length = data.draw(st.integers(0, size - start), label="length")
+    if start < size and data.draw(st.booleans(), label="negative"):
+        start -= size
+    return Case((real(rng_from(data), shape),), {"dim": dim, "start": start, "length": length})
+
+
+def np_narrow(x: np.ndarray, dim: int, start: int, length: int) -> np.ndarray:
+    start %= x.shape[dim]
+    return np.take(x, np.arange(start, start + length), axis=dim)
+
+
+def draw_tensor_split(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    if data.draw(st.booleans(), label="sections"):
+        split = data.draw(st.integers(1, 4), label="count")
+    else:
+        split = sorted(data.draw(st.lists(st.integers(0, shape[dim]), max_size=3), label="points"))
+    return Case((real(rng_from(data), shape),), {"split": split, "dim": dim})
+
+
+def draw_tile(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    reps = data.draw(st.lists(st.integers(1, 3), max_size=4), label="reps")
+    return Case((real(rng_from(data), shape),), {"reps": tuple(reps)})
+
+
+def draw_roll(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    dims = data.draw(st.lists(st.integers(-ndim, ndim - 1), min_size=1, max_size=ndim), label="dims")
+    shifts = [data.draw(st.integers(-4, 4), label="shift") for _ in dims]
+    return Case((real(rng_from(data), shape),), {"shifts": tuple(shifts), "dims": tuple(dims)})
+
+
+def draw_repeat_interleave(data: Any) -> Case:
+    """An int count over the flattened input, or one count per slice along a dim."""
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="per_slice"):
+        dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+        return Case((real(rng, shape),), {"repeats": rng.integers(0, 3, shape[dim]), "dim": dim})
+    return Case((real(rng, shape),), {"repeats": data.draw(st.integers(0, 3), label="repeats"), "dim": None})
+
+
+def np_repeat_interleave(x: np.ndarray, repeats: Any, dim: Any) -> np.ndarray:
+    return np.repeat(x, repeats, axis=dim)
+
+
+def _torch_repeats(repeats: Any) -> Any:
+    return _torch_array(repeats) if isinstance(repeats, np.ndarray) else repeats
+
+
+def draw_diag(data: Any) -> Case:
+    ndim = data.draw(st.integers(1, 2), label="ndim")
+    shape = tuple(data.draw(st.integers(1, 4), label="side") for _ in range(ndim))
+    diagonal = data.draw(st.integers(-3, 3), label="diagonal")
+    return Case((real(rng_from(data), shape),), {"diagonal": diagonal})
+
+
+def np_diag(x: np.ndarray, diagonal: int) -> np.ndarray:
+    return np.diag(x, diagonal)
+
+
+def draw_diff(data: Any) -> Case:
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    rng = rng_from(data)
+    arrays = [real(rng, shape)]
+    if data.draw(st.booleans(), label="prepend"):
+        arrays.append(real(rng, shape[: dim % len(shape)] + (2,) + shape[dim % len(shape) + 1 :]))
+    return Case(tuple(arrays), {"n": data.draw(st.integers(1, 2), label="n"), "dim": dim})
+
+
+def np_diff(x: np.ndarray, prepend: Any = None, *, n: int, dim: int) -> np.ndarray:
+    return np.diff(x, n, axis=dim, **({} if prepend is None else {"prepend": prepend}))
+
+
+def draw_cumprod(data: Any) -> Case:
+    """Values away from 0, or with zeros (one or more per slice), which take the exact rule."""
+    case = along_dim(real)(data)
+    if data.draw(st.booleans(), label="zeros"):
+        x = case.arrays[0]
+        x[rng_from(data).random(x.shape) < 0.3] = 0.0
+    return case
+
+
+def draw_dot(data: Any) -> Case:
+    n = data.draw(st.integers(1, 5), label="n")
+    rng = rng_from(data)
+    return Case((real(rng, (n,)), real(rng, (n,))))
+
+
+def draw_inner(data: Any) -> Case:
+    k = data.draw(st.integers(1, 3), label="k")
+    lead = [data.draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), label="lead") for _ in range(2)]
+    rng = rng_from(data)
+    return Case((real(rng, lead[0] + (k,)), real(rng, lead[1] + (k,))))
+
+
+def draw_tensordot(data: Any) -> Case:
+    """An int `dims` (a's last with b's first) or two lists pairing dims in any order."""
+    contracted = data.draw(st.lists(st.integers(1, 3), max_size=2), label="contracted")
+    a_free = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), label="a_free")
+    b_free = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), label="b_free")
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="as_int"):
+        shapes = (a_free + tuple(contracted), tuple(contracted) + b_free)
+        return Case(tuple(real(rng, s) for s in shapes), {"dims": len(contracted)})
+    a_order = data.draw(st.permutations(range(len(a_free) + len(contracted))), label="a_order")
+    b_order = data.draw(st.permutations(range(len(b_free) + len(contracted))), label="b_order")
+    a_shape = [0] * len(a_order)
+    b_shape = [0] * len(b_order)
+    for k, n in enumerate(contracted):
+        a_shape[a_order[k]] = b_shape[b_order[k]] = n
+    for k, n in enumerate(a_free):
+        a_shape[a_order[len(contracted) + k]] = n
+    for k, n in enumerate(b_free):
+        b_shape[b_order[len(contracted) + k]] = n
+    dims = ([a_order[k] for k in range(len(contracted))], [b_order[k] for k in range(len(contracted))])
+    return Case((real(rng, tuple(a_shape)), real(rng, tuple(b_shape))), {"dims": dims})
+
+
+def with_nan(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Real values with about a quarter NaN."""
+    x = real(rng, shape)
+    x[rng.random(shape) < 0.25] = np.nan
+    return x
+
+
+def draw_nan_reduction(data: Any) -> Case:
+    shape = data.draw(SHAPES, label="shape")
+    kwargs = {
+        "dim": draw_axis(data, len(shape), allow_tuple=bool(shape)),
+        "keepdim": data.draw(st.booleans()),
+    }
+    return Case((with_nan(rng_from(data), shape),), kwargs)
+
+
+def draw_nanmean(data: Any) -> Case:
+    """As draw_nan_reduction, with one non-NaN value per reduced slice (no 0 / 0)."""
+    case = draw_nan_reduction(data)
+    x = case.arrays[0]
+    axes = _axes(case.kwargs["dim"], x.ndim)
+    first = tuple(0 if i in axes else slice(None) for i in range(x.ndim))
+    x[first] = 1.0
+    return case
+
+
+def draw_stat_mean(data: Any) -> Case:
+    case = along_dim(real, min_side=2, keepdim=st.booleans())(data)
+    case.kwargs["correction"] = data.draw(st.sampled_from([0, 1]), label="correction")
+    return case
+
+
+def np_median(x: np.ndarray) -> np.ndarray:
+    flat = np.sort(x.reshape(-1))
+    return flat[(flat.size - 1) // 2]
+
+
+def np_median_dim(x: np.ndarray, dim: int, keepdim: bool) -> np.ndarray:
+    out = np.take(np.sort(x, axis=dim), [(x.shape[dim] - 1) // 2], axis=dim)
+    return out if keepdim else np.squeeze(out, dim)
+
+
+def draw_scatter(data: Any) -> Case:
+    """An index of distinct places along `dim` for each position of the other dims (scatter
+    with repeats keeps an unspecified one), and a src at least the index's size."""
+    shape = data.draw(NONEMPTY_DIMS, label="shape")
+    ndim = len(shape)
+    dim = data.draw(st.integers(-ndim, ndim - 1), label="dim")
+    rng = rng_from(data)
+    k = data.draw(st.integers(0, shape[dim]), label="k")
+    index_shape = tuple(k if i == dim % ndim else data.draw(st.integers(1, n)) for i, n in enumerate(shape))
+    order = np.argsort(
+        rng.random(index_shape[: dim % ndim] + (shape[dim],) + index_shape[dim % ndim + 1 :]), dim
+    )
+    index = np.take(order, np.arange(k), axis=dim)
+    return Case((real(rng, shape), real(rng, index_shape)), {"dim": dim, "index": index})
+
+
+def np_scatter(x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    np.put_along_axis(
+        out[tuple(slice(None) if i == dim % x.ndim else slice(n) for i, n in enumerate(index.shape))],
+        index,
+        src,
+        dim,
+    )
+    return out
+
+
+def draw_scatter_add(data: Any) -> Case:
+    """Repeated indices (they accumulate) and a src larger than the index."""
+    case = draw_gather(data)
+    x, index = case.arrays[0], case.kwargs["index"]
+    src = real(rng_from(data), tuple(n + data.draw(st.integers(0, 1), label="extra") for n in index.shape))
+    return Case((x, src), case.kwargs)
+
+
+def np_scatter_add(x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    dim %= x.ndim
+    grid = list(np.ogrid[tuple(slice(n) for n in index.shape)])
+    grid[dim] = index
+    np.add.at(out, tuple(grid), src[tuple(slice(n) for n in index.shape)])
+    return out
+
+
+def _torch_scatter_add(x: Any, src: Any, dim: int, index: np.ndarray) -> Any:
+    # torch's backward of src needs src in the index's shape: pass that part.
+    return x.scatter_add(dim, _torch_array(index), src[tuple(slice(n) for n in index.shape)])
+
+
+def draw_index_add(data: Any) -> Case:
+    case = draw_index_select(data)
+    x, index, dim = case.arrays[0], case.kwargs["index"], case.kwargs["dim"]
+    shape = x.shape[: dim % x.ndim] + (index.size,) + x.shape[dim % x.ndim + 1 :]
+    alpha = data.draw(st.sampled_from([1, -0.5]), label="alpha")
+    return Case((x, real(rng_from(data), shape)), {"dim": dim, "index": index, "alpha": alpha})
+
+
+def np_index_add(x: np.ndarray, source: np.ndarray, dim: int, index: np.ndarray, alpha: float) -> np.ndarray:
+    out = x.copy()
+    np.add.at(out, (slice(None),) * (dim % x.ndim) + (index,), source * alpha)
+    return out
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 S = 2.5  # a weak Python scalar operand
@@ -1446,6 +1712,201 @@ OPS: list[OpSpec] = [
         lambda x: x.astype(np.float64),
         unary(),
         lambda x: x.to(_torch().float64),
+    ),
+    # more shape functions
+    OpSpec(
+        "hstack",
+        "hstack",
+        lambda *xs: al.hstack(xs),
+        lambda *xs: np.hstack(xs),
+        draw_joined,
+        lambda *xs: _torch().hstack(xs),
+    ),
+    OpSpec(
+        "vstack",
+        "vstack",
+        lambda *xs: al.vstack(list(xs)),
+        lambda *xs: np.vstack(xs),
+        draw_joined,
+        lambda *xs: _torch().vstack(xs),
+    ),
+    OpSpec(
+        "dstack",
+        "dstack",
+        lambda *xs: al.dstack(xs),
+        lambda *xs: np.dstack(xs),
+        draw_joined,
+        lambda *xs: _torch().dstack(xs),
+    ),
+    OpSpec(
+        "movedim",
+        "movedim",
+        lambda x, source, destination: x.movedim(source, destination),
+        np_movedim,
+        draw_movedim,
+        lambda x, source, destination: x.movedim(source, destination),
+    ),
+    OpSpec(
+        "swapaxes",
+        "swapaxes",
+        lambda x, dim0, dim1: al.swapaxes(x, dim0, dim1),
+        lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1),
+        draw_two_dims,
+        lambda x, dim0, dim1: x.swapaxes(dim0, dim1),
+    ),
+    OpSpec(
+        "narrow",
+        "narrow",
+        lambda x, dim, start, length: al.narrow(x, dim, start, length),
+        np_narrow,
+        draw_narrow,
+        lambda x, dim, start, length: x.narrow(dim, start, length),
+    ),
+    OpSpec(
+        "tensor_split",
+        "tensor_split",
+        lambda x, split, dim: weighted_cat(x.tensor_split(split, dim), dim, al.cat),
+        lambda x, split, dim: weighted_cat(np.array_split(x, split, axis=dim), dim, np.concatenate),
+        draw_tensor_split,
+        lambda x, split, dim: weighted_cat(x.tensor_split(split, dim), dim, _torch().cat),
+    ),
+    OpSpec(
+        "tile",
+        "tile",
+        lambda x, reps: x.tile(reps),
+        lambda x, reps: np.tile(x, reps),
+        draw_tile,
+        lambda x, reps: x.tile(reps),
+    ),
+    OpSpec(
+        "roll",
+        "roll",
+        lambda x, shifts, dims: x.roll(shifts, dims),
+        lambda x, shifts, dims: np.roll(x, shifts, dims),
+        draw_roll,
+        lambda x, shifts, dims: x.roll(shifts, dims),
+    ),
+    OpSpec(
+        "repeat_interleave",
+        "repeat_interleave",
+        lambda x, repeats, dim: x.repeat_interleave(repeats, dim),
+        np_repeat_interleave,
+        draw_repeat_interleave,
+        lambda x, repeats, dim: x.repeat_interleave(_torch_repeats(repeats), dim),
+    ),
+    OpSpec(
+        "diag",
+        "diag",
+        lambda x, diagonal: al.diag(x, diagonal),
+        np_diag,
+        draw_diag,
+        lambda x, diagonal: _torch().diag(x, diagonal),
+    ),
+    OpSpec(
+        "diff",
+        "diff",
+        lambda x, *prepend, n, dim: x.diff(n, dim, *prepend),
+        np_diff,
+        draw_diff,
+        lambda x, *prepend, n, dim: x.diff(n, dim, *prepend),
+    ),
+    OpSpec(
+        "cumprod",
+        "cumprod",
+        lambda x, dim: x.cumprod(dim),
+        lambda x, dim: np.cumprod(x, axis=dim),
+        draw_cumprod,
+        lambda x, dim: x.cumprod(dim),
+    ),
+    # more products
+    OpSpec("dot", "dot", al.dot, np.dot, draw_dot, lambda a, b: _torch().dot(a, b)),
+    OpSpec("inner", "inner", lambda a, b: a.inner(b), np.inner, draw_inner, lambda a, b: a.inner(b)),
+    OpSpec(
+        "tensordot",
+        "tensordot",
+        lambda a, b, dims: al.tensordot(a, b, dims),
+        lambda a, b, dims: np.tensordot(a, b, dims),
+        draw_tensordot,
+        lambda a, b, dims: _torch().tensordot(a, b, dims),
+    ),
+    # reductions that skip NaN, pairs with the mean, medians
+    OpSpec(
+        "nansum",
+        "nansum",
+        lambda x, dim, keepdim: al.nansum(x, dim, keepdim),
+        lambda x, dim, keepdim: np.nansum(x, axis=_np_axis(dim), keepdims=keepdim),
+        draw_nan_reduction,
+        lambda x, dim, keepdim: _torch().nansum(x, dim=_torch_dim(dim, x.ndim), keepdim=keepdim),
+    ),
+    OpSpec(
+        "nanmean",
+        "nanmean",
+        lambda x, dim, keepdim: x.nanmean(dim, keepdim),
+        lambda x, dim, keepdim: np.nanmean(x, axis=_np_axis(dim), keepdims=keepdim),
+        draw_nanmean,
+        lambda x, dim, keepdim: x.nanmean(dim=_torch_dim(dim, x.ndim), keepdim=keepdim),
+    ),
+    OpSpec(
+        "var_mean",
+        "var_mean",
+        lambda x, dim, keepdim, correction: al.stack(
+            al.var_mean(x, dim, keepdim=keepdim, correction=correction)
+        ),
+        lambda x, dim, keepdim, correction: np.stack(
+            [np.var(x, axis=dim, ddof=correction, keepdims=keepdim), np.mean(x, axis=dim, keepdims=keepdim)]
+        ),
+        draw_stat_mean,
+        lambda x, dim, keepdim, correction: _torch().stack(
+            _torch().var_mean(x, dim, keepdim=keepdim, correction=correction)
+        ),
+    ),
+    OpSpec(
+        "std_mean",
+        "std_mean",
+        lambda x, dim, keepdim, correction: al.stack(
+            al.std_mean(x, dim, keepdim=keepdim, correction=correction)
+        ),
+        lambda x, dim, keepdim, correction: np.stack(
+            [np.std(x, axis=dim, ddof=correction, keepdims=keepdim), np.mean(x, axis=dim, keepdims=keepdim)]
+        ),
+        draw_stat_mean,
+        lambda x, dim, keepdim, correction: _torch().stack(
+            _torch().std_mean(x, dim, keepdim=keepdim, correction=correction)
+        ),
+    ),
+    OpSpec("median", "median", al.median, np_median, unary(distinct), lambda x: x.median()),
+    OpSpec(
+        "median_dim",
+        "median",
+        lambda x, dim, keepdim: x.median(dim, keepdim).values,
+        np_median_dim,
+        along_dim(keepdim=st.booleans()),
+        lambda x, dim, keepdim: x.median(dim, keepdim).values,
+    ),
+    # writing by index
+    OpSpec(
+        "scatter",
+        "scatter",
+        lambda x, src, dim, index: x.scatter(dim, al.tensor(index), src),
+        np_scatter,
+        draw_scatter,
+        lambda x, src, dim, index: x.scatter(dim, _torch_array(index), src),
+    ),
+    OpSpec(
+        "scatter_add",
+        "scatter_add",
+        lambda x, src, dim, index: al.scatter_add(x, dim, index, src),
+        np_scatter_add,
+        draw_scatter_add,
+        _torch_scatter_add,
+    ),
+    OpSpec(
+        "index_add",
+        "index_add",
+        lambda x, source, dim, index, alpha: x.index_add(dim, index, source, alpha=alpha),
+        np_index_add,
+        draw_index_add,
+        lambda x, source, dim, index, alpha: x.index_add(dim, _torch_array(index), source, alpha=alpha),
     ),
 ]
 

@@ -33,6 +33,26 @@ GRAD_FN_ALIASES = {
     "split": "concatenate",  # the table joins the pieces again
     "chunk": "concatenate",
     "unbind": "stack",
+    "hstack": "concatenate",
+    "vstack": "concatenate",
+    "dstack": "concatenate",
+    "movedim": "transpose",
+    "swapaxes": "transpose",
+    "narrow": "index",
+    "tensor_split": "concatenate",
+    "tile": "repeat",
+    "repeat_interleave": "index_select",
+    "diff": "sub",
+    "dot": "matmul",
+    "inner": "einsum",
+    "tensordot": "einsum",
+    "nansum": "sum",
+    "nanmean": "div",
+    "var_mean": "stack",
+    "std_mean": "stack",
+    "scatter": "index_put",
+    "scatter_add": "add",
+    "index_add": "add",
 }
 
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-12)}

@@ -12,7 +12,7 @@ from ..function import Op
 from ..tensor import Tensor
 from ._common import as_tensor, normalize_axis
 from .gather import _index_array, index_select
-from .indexing import ScatterAdd, getitem
+from .indexing import Index, ScatterAdd
 from .shape import _along, _one_dim, _shape_argument, cat, permute, repeat, reshape, transpose
 
 
@@ -286,6 +286,20 @@ def repeat_interleave(
     return index_select(x, dim, index)
 
 
+class DiagEmbed(ScatterAdd):
+    """a vector on a diagonal of a square matrix;  d/dx = that diagonal of grad"""
+
+    __slots__ = ()
+    name = "diag"
+
+
+class DiagTake(Index):
+    """a diagonal of a matrix;  d/dx = zeros with grad on that diagonal"""
+
+    __slots__ = ()
+    name = "diag"
+
+
 def diag(x: Any, diagonal: int = 0) -> Tensor:
     """A 1-D tensor as the `diagonal`-th diagonal of a square matrix (zeros elsewhere), or
     the `diagonal`-th diagonal of a 2-D tensor as 1-D (above the main one for diagonal > 0).
@@ -301,11 +315,11 @@ def diag(x: Any, diagonal: int = 0) -> Tensor:
     if len(shape) == 1:
         n = shape[0] + abs(diagonal)
         steps = np.arange(shape[0])
-        return ScatterAdd.apply(x, (steps + row_shift, steps + col_shift), (n, n))
+        return DiagEmbed.apply(x, (steps + row_shift, steps + col_shift), (n, n))
     if len(shape) == 2:
         length = max(min(shape[0] - row_shift, shape[1] - col_shift), 0)
         steps = np.arange(length)
-        return getitem(x, (steps + row_shift, steps + col_shift))
+        return DiagTake.apply(x, (steps + row_shift, steps + col_shift))
     raise ValueError(f"diag expects a 1-D or 2-D tensor, got shape {shape}")
 
 
