@@ -273,7 +273,9 @@ def scatter_(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any 
     >>> al.zeros(3).scatter_(0, al.tensor([1]), 5.0)
     tensor([0., 5., 0.])
     """
-    return _update_computed(self, lambda x, args: scatter(x, dim, index, args[0], value=args[1]), (src, value), "scatter_")
+    return _update_computed(
+        self, lambda x, args: scatter(x, dim, index, args[0], value=args[1]), (src, value), "scatter_"
+    )
 
 
 def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:

@@ -163,15 +163,10 @@ def median(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
         values = take_along(MedianDim, x, index, axis, bool(keepdim))
     else:
         values = np.take_along_axis(data, index, axis)
-        values = Tensor._make(values.reshape(_kept_or_not(x, axis, keepdim)), None)
+        if not x._data.ndim or not keepdim:
+            values = values.reshape(x._data.shape[:axis] + x._data.shape[axis + 1 :])
+        values = Tensor._make(values, None)
     return ValuesIndices(values, Tensor._make(index.reshape(values.shape), None))
-
-
-def _kept_or_not(x: Tensor, axis: int, keepdim: bool) -> tuple:
-    shape = x._data.shape
-    if not shape or keepdim:
-        return shape
-    return shape[:axis] + shape[axis + 1 :]
 
 
 Tensor.count_nonzero = count_nonzero
