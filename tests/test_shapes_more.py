@@ -215,6 +215,9 @@ def test_scatter_forms_and_errors():
         x.scatter(1, al.tensor([[0.5]]), 1.0)
     with pytest.raises(TypeError, match="one of src"):
         x.scatter(1, index)
+    with pytest.raises(RuntimeError, match="input's dtype float32, got int64"):
+        x.scatter(1, index, al.tensor([[1, 2]]))
+    assert x.scatter(1, index, [[1, 2]]).dtype == np.float32  # plain data takes the input's dtype
     with pytest.raises(NotImplementedError, match="reduce"):
         x.scatter(1, index, 1.0, reduce="add")
 
@@ -228,6 +231,10 @@ def test_index_add_forms_and_errors():
         x.index_add(0, [3], al.ones(1, 2))
     with pytest.raises(ValueError, match="1-D"):
         x.index_add(0, [[0]], al.ones(1, 2))
+    with pytest.raises(RuntimeError, match="dtype float32, got float64"):
+        x.index_add(0, [0], al.ones(1, 2, dtype=al.float64))
+    with pytest.raises(ValueError, match="0-d"):
+        al.tensor(1.0).index_add(0, [0], al.ones(1))
 
 
 def test_in_place_scatter_forms():

@@ -44,15 +44,25 @@ def _scatter_places(x: Tensor, dim: int, index: Any, src_shape: tuple | None, na
     return dim, tuple(grid)
 
 
+def _same_dtype(x: Tensor, src: Any, name: str) -> Tensor:
+    """`src` as a Tensor of `x`'s dtype: plain data is cast, a Tensor of another dtype is a
+    RuntimeError (as PyTorch)."""
+    if isinstance(src, Tensor):
+        if src._data.dtype != x._data.dtype:
+            raise RuntimeError(
+                f"{name}: expected the source to have the input's dtype {x._data.dtype}, got {src._data.dtype}"
+            )
+        return src
+    return cast(as_tensor(src), x._data.dtype)
+
+
 def _source(x: Tensor, src: Any, index: np.ndarray, name: str) -> Tensor:
     """The part of `src` (a tensor of the input's number of dimensions) that `index` covers."""
-    src = as_tensor(src)
+    src = _same_dtype(x, src, name)
     if src._data.ndim != x._data.ndim:
         raise ValueError(
             f"{name}: src must have as many dimensions as the input ({x._data.ndim}), got shape {src.shape}"
         )
-    if src._data.dtype != x._data.dtype:
-        src = cast(src, x._data.dtype)
     if src._data.shape == index.shape:
         return src
     return getitem(src, tuple(slice(n) for n in index.shape))
@@ -110,7 +120,7 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
     [[2.0, 2.0], [0.0, 0.0], [0.0, 0.0]]
     """
     x = as_tensor(x)
-    source = as_tensor(source)
+    source = _same_dtype(x, source, "index_add")
     index = _index_array(index, "index_add")
     shape = x._data.shape
     if index.ndim > 1:
@@ -126,8 +136,6 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
             f"{index.size} (the index length) at dimension {dim}, i.e. {expected}"
         )
     _check_bounds(index, shape[dim], dim, "index_add")
-    if source._data.dtype != x._data.dtype:
-        source = cast(source, x._data.dtype)
     if alpha != 1:
         source = source * alpha
     return x + ScatterAdd.apply(source, (slice(None),) * dim + (index,), shape)
