@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,15 @@ def quiet() -> np.errstate:
     (x / 0, log(0), 0 * inf): PyTorch returns them without a warning, and so does the library.
     Entering it costs about 3 us, so ops use it only when their values call for it."""
     return np.errstate(divide="ignore", invalid="ignore")
+
+
+# Entered where values are inside an op's domain (the common case); reusable, and free.
+_UNCHANGED = contextlib.nullcontext()
+
+
+def quiet_if(flag: bool) -> Any:
+    """`quiet()` where the values call for it (`flag`), else a context that does nothing."""
+    return quiet() if flag else _UNCHANGED
 
 
 def has_zero(value: Any) -> bool:
