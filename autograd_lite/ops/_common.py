@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import numpy as np
@@ -87,13 +86,13 @@ def quiet() -> np.errstate:
     return np.errstate(divide="ignore", invalid="ignore")
 
 
-# Entered where values are inside an op's domain (the common case); reusable, and free.
-_UNCHANGED = contextlib.nullcontext()
-
-
-def quiet_if(flag: bool) -> Any:
-    """`quiet()` where the values call for it (`flag`), else a context that does nothing."""
-    return quiet() if flag else _UNCHANGED
+def silent() -> np.errstate:
+    """`quiet()` and overflow off too, for functions whose values leave their domain or the
+    dtype's range by definition (asin(2) = nan, atanh(1) = inf, sinh(1000) = inf), as
+    PyTorch's do without a warning. With NumPy 2.4 entering it costs 0.8 us, less than
+    looking for such values first (1.5 us for two reductions over 16 elements), so the ops
+    that use it enter it on every call."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def has_zero(value: Any) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, binary_operands, cast, has_zero, quiet_if
+from ._common import as_tensor, binary_operands, cast, has_zero, silent
 from .elementwise import sigmoid_of
 
 _LN2 = float(np.log(2.0))
@@ -34,11 +34,6 @@ def _float_operands(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def _has_nan(value: Any) -> bool:
-    """Whether an array (or a number) holds a nan: one reduction, which nan propagates through."""
-    return bool(np.size(value)) and bool(np.isnan(np.min(value)))
-
-
 class Atan2(Op):
     """the angle of the point (b, a), atan(a / b) in (-pi, pi];
     d/da = grad * b / (a**2 + b**2),  d/db = -grad * a / (a**2 + b**2)  (0 at the origin, as PyTorch)"""
@@ -54,11 +49,11 @@ class Atan2(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        squared_radius = a * a + b * b
-        if has_zero(squared_radius):
-            # At the origin both numerators are 0: a constant 1 below them gives PyTorch's 0.
-            squared_radius = np.where(_data(squared_radius) == 0, 1.0, squared_radius)
-        with quiet_if(bool(np.isinf(_data(squared_radius)).any())):  # inf / inf: nan, as PyTorch
+        with silent():  # the squares overflow to inf, inf / inf is nan: as PyTorch
+            squared_radius = a * a + b * b
+            if has_zero(squared_radius):
+                # At the origin both numerators are 0: a constant 1 below them gives PyTorch's 0.
+                squared_radius = np.where(_data(squared_radius) == 0, 1.0, squared_radius)
             return (
                 grad * (b / squared_radius) if ctx.inputs[0] is not None else None,
                 grad * (-a / squared_radius) if ctx.inputs[1] is not None else None,
@@ -95,7 +90,7 @@ class Hypot(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
-        with quiet_if(has_zero(out)):  # 0 / 0 at the origin: nan, as PyTorch
+        with silent():  # 0 / 0 at the origin: nan, as PyTorch
             return (
                 grad * a / out if ctx.inputs[0] is not None else None,
                 grad * b / out if ctx.inputs[1] is not None else None,
@@ -116,22 +111,20 @@ def hypot(a: Any, b: Any) -> Tensor:
 class LogAddExp(Op):
     """log(exp(a) + exp(b)) without overflow;  d/da = grad * sigmoid(a - b),  d/db = grad * sigmoid(b - a)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "logaddexp"
 
     @staticmethod
     def forward(ctx, a, b):
-        with quiet_if(_has_nan(a) or _has_nan(b)):  # nan in, nan out, as PyTorch
+        with silent():  # nan in, nan out, as PyTorch
             out = np.logaddexp(a, b)
-        # inf - inf in the backward where both are the same infinity (then so is out).
-        ctx.edge = bool(np.isinf(out).any())
         ctx.save_for_backward(a, b)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():  # inf - inf where both are the same infinity
             difference = a - b
             return grad * sigmoid_of(difference), grad * sigmoid_of(-difference)
 
@@ -151,21 +144,20 @@ class LogAddExp2(Op):
     """log2(2**a + 2**b) without overflow;
     d/da = grad * sigmoid((a - b) ln 2),  d/db = grad * sigmoid((b - a) ln 2)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "logaddexp2"
 
     @staticmethod
     def forward(ctx, a, b):
-        with quiet_if(_has_nan(a) or _has_nan(b)):  # nan in, nan out, as PyTorch
+        with silent():  # nan in, nan out, as PyTorch
             out = np.logaddexp2(a, b)
-        ctx.edge = bool(np.isinf(out).any())
         ctx.save_for_backward(a, b)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():  # inf - inf where both are the same infinity
             difference = (a - b) * _LN2
             return grad * sigmoid_of(difference), grad * sigmoid_of(-difference)
 
@@ -185,15 +177,15 @@ class Fmax(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.fmax(a, b)
-        if out.dtype.kind == "f":  # integer results never need a gradient
-            ctx.save_for_backward((a >= b) | np.isnan(b))
-        return out
+        to_a = (a >= b) | np.isnan(b)
+        ctx.save_for_backward(to_a)
+        # a on ties, as PyTorch: fmax(-0.0, 0.0) is -0.0 (NumPy's fmax gives 0.0).
+        return np.where(to_a, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         (to_a,) = ctx.saved_tensors
-        return grad * to_a, grad * ~to_a
+        return np.where(to_a, grad, 0), np.where(to_a, 0, grad)  # +0.0 elsewhere, as PyTorch
 
 
 class Fmin(Op):
@@ -205,15 +197,14 @@ class Fmin(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.fmin(a, b)
-        if out.dtype.kind == "f":
-            ctx.save_for_backward((a <= b) | np.isnan(b))
-        return out
+        to_a = (a <= b) | np.isnan(b)
+        ctx.save_for_backward(to_a)
+        return np.where(to_a, a, b)
 
     @staticmethod
     def backward(ctx, grad):
         (to_a,) = ctx.saved_tensors
-        return grad * to_a, grad * ~to_a
+        return np.where(to_a, grad, 0), np.where(to_a, 0, grad)  # +0.0 elsewhere, as PyTorch
 
 
 def fmax(a: Any, b: Any) -> Tensor:
@@ -237,15 +228,13 @@ class Lerp(Op):
     """start + weight * (end - start);  d/dstart = grad * (1 - weight),  d/dend = grad * weight,
     d/dweight = grad * (end - start)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "lerp"
 
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
-        # inf - inf and 0 * inf give nan (as PyTorch) without NumPy's warning.
-        ctx.edge = not (np.isfinite(start).all() and np.isfinite(end).all() and np.isfinite(weight).all())
-        with quiet_if(ctx.edge):
+        with silent():  # inf - inf and 0 * inf: nan, as PyTorch
             difference = end - start
             # PyTorch's two forms: from start for small weights, from end for the others,
             # so that weight 1 gives end exactly.
@@ -256,7 +245,7 @@ class Lerp(Op):
     @staticmethod
     def backward(ctx, grad):
         start, end, weight = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():  # inf - inf where both are the same infinity
             return (
                 grad * (1 - weight) if ctx.inputs[0] is not None else None,
                 grad * weight if ctx.inputs[1] is not None else None,

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._common import as_tensor, quiet
+from ._common import as_tensor, silent
 
 
 class Flat(Op):
@@ -20,7 +20,9 @@ class Flat(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        # Zeros, not grad * 0: +0.0 also where the upstream gradient is negative, inf or
+        # nan, as PyTorch's; a constant, so its own derivative is 0 too.
+        return np.zeros(grad.shape, grad.dtype)
 
 
 class Floor(Flat):
@@ -59,10 +61,11 @@ class Round(Flat):
             return np.rint(x)
         # PyTorch's order of operations, in x's dtype: x * 10**d for d > 0, x / 10**-d
         # below, so that results agree to the last bit.
-        scale = np.asarray(10.0 ** abs(decimals), x.dtype)
-        if decimals > 0:
-            return np.rint(x * scale) / scale
-        return np.rint(x / scale) * scale
+        with silent():  # beyond the dtype's range: inf or nan, as PyTorch's
+            scale = np.asarray(10.0 ** abs(decimals), x.dtype)
+            if decimals > 0:
+                return np.rint(x * scale) / scale
+            return np.rint(x / scale) * scale
 
 
 def _rounded(op: type, x: Any, what: str, **options: Any) -> Tensor:
@@ -133,11 +136,8 @@ class Frac(Op):
 
     @staticmethod
     def forward(ctx, x):
-        # The frac of an infinity is nan (as PyTorch's), without NumPy's warning.
-        if np.isinf(x).any():
-            with quiet():
-                return x - np.trunc(x)
-        return x - np.trunc(x)
+        with silent():  # the frac of an infinity is nan, as PyTorch's
+            return x - np.trunc(x)
 
     @staticmethod
     def backward(ctx, grad):

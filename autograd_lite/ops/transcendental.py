@@ -2,9 +2,10 @@
 hyperbolic functions and the inverse trigonometric and hyperbolic ones.
 
 Where a function or its derivative is inf or nan by definition (log1p(-1), asin'(1),
-atanh(2)) the result is PyTorch's, without NumPy's warning. The forward looks for such
-values with one or two reductions (about 1 us, no temporary array) and keeps the answer in
-`edge`, so that the backward silences NumPy only when it has to."""
+atanh(2), sinh(1000)) the result is PyTorch's, without NumPy's warning: each op computes
+under `silent()`, which costs less than looking for such values first (asin forward and
+backward on 16 elements: 25.7 us looking with two reductions, 18.6 us silent; 688 and
+538 us on 100,000)."""
 
 from __future__ import annotations
 
@@ -14,25 +15,19 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from ._common import has_zero, quiet_if
+from ._common import silent
 from .elementwise import _unary_input
-
-
-def _outside(x: np.ndarray, low: float, high: float) -> bool:
-    """Whether x holds a value outside the open interval (low, high), or a nan."""
-    return bool(x.size) and not (x.min() > low and x.max() < high)
 
 
 class Rsqrt(Op):
     """1 / sqrt(x);  d/dx = -grad * out**3 / 2  (inf at 0, nan below, as PyTorch)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "rsqrt"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, 0.0, np.inf)
-        with quiet_if(ctx.edge):
+        with silent():
             out = 1 / np.sqrt(x)
         ctx.save_for_backward(out)
         return out
@@ -40,20 +35,19 @@ class Rsqrt(Op):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):  # 0 * inf at x = 0: nan, as PyTorch
+        with silent():
             return grad * (-0.5 * (out * out * out))
 
 
 class Reciprocal(Op):
     """1 / x;  d/dx = -grad * out**2  (inf at 0, as PyTorch)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "reciprocal"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = has_zero(x)
-        with quiet_if(ctx.edge):
+        with silent():
             out = 1 / x
         ctx.save_for_backward(out)
         return out
@@ -61,7 +55,7 @@ class Reciprocal(Op):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return -grad * (out * out)
 
 
@@ -73,33 +67,34 @@ class Expm1(Op):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.expm1(x)
+        with silent():
+            out = np.expm1(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out + 1)
+        with silent():
+            return grad * (out + 1)
 
 
 class Log1p(Op):
     """log(1 + x), exact for small x;  d/dx = grad / (1 + x)  (-inf at -1, nan below)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "log1p"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, -1.0, np.inf)
         ctx.save_for_backward(x)
-        with quiet_if(ctx.edge):
+        with silent():
             return np.log1p(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return grad / (1 + x)
 
 
@@ -112,12 +107,14 @@ class Sinh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.sinh(x)
+        with silent():
+            return np.sinh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * np.cosh(x)
+        with silent():
+            return grad * np.cosh(x)
 
 
 class Cosh(Op):
@@ -129,51 +126,51 @@ class Cosh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.cosh(x)
+        with silent():
+            return np.cosh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * np.sinh(x)
+        with silent():
+            return grad * np.sinh(x)
 
 
 class Asin(Op):
     """arcsin(x);  d/dx = grad / sqrt(1 - x**2)  (inf at +-1, nan outside [-1, 1])"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "asin"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, -1.0, 1.0)
         ctx.save_for_backward(x)
-        with quiet_if(ctx.edge):
+        with silent():
             return np.arcsin(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return grad / np.sqrt(1 - x * x)
 
 
 class Acos(Op):
     """arccos(x);  d/dx = -grad / sqrt(1 - x**2)  (-inf at +-1, nan outside [-1, 1])"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "acos"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, -1.0, 1.0)
         ctx.save_for_backward(x)
-        with quiet_if(ctx.edge):
+        with silent():
             return np.arccos(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return -grad / np.sqrt(1 - x * x)
 
 
@@ -186,12 +183,14 @@ class Atan(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arctan(x)
+        with silent():
+            return np.arctan(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad / (1 + x * x)
+        with silent():
+            return grad / (1 + x * x)
 
 
 class Asinh(Op):
@@ -203,51 +202,51 @@ class Asinh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arcsinh(x)
+        with silent():
+            return np.arcsinh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad / np.sqrt(x * x + 1)
+        with silent():
+            return grad / np.sqrt(x * x + 1)
 
 
 class Acosh(Op):
     """arcosh(x);  d/dx = grad / sqrt(x**2 - 1)  (inf at 1, nan below)"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "acosh"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, 1.0, np.inf)
         ctx.save_for_backward(x)
-        with quiet_if(ctx.edge):
+        with silent():
             return np.arccosh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return grad / np.sqrt(x * x - 1)
 
 
 class Atanh(Op):
     """artanh(x);  d/dx = grad / (1 - x**2)  (+-inf at +-1, nan outside [-1, 1])"""
 
-    __slots__ = ("edge",)
+    __slots__ = ()
     name = "atanh"
 
     @staticmethod
     def forward(ctx, x):
-        ctx.edge = _outside(x, -1.0, 1.0)
         ctx.save_for_backward(x)
-        with quiet_if(ctx.edge):
+        with silent():
             return np.arctanh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with quiet_if(ctx.edge):
+        with silent():
             return grad / (1 - x * x)
 
 
