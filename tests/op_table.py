@@ -659,10 +659,6 @@ def _torch() -> Any:
     return torch
 
 
-def _torch_reciprocal(x: Any) -> Any:
-    return x.reciprocal()
-
-
 # -- draws for the PyTorch spellings of elementwise ops and matrix products -----------------------
 
 
@@ -1521,7 +1517,12 @@ OPS: list[OpSpec] = [
     OpSpec("frac", "frac", al.frac, lambda x: x - np.trunc(x), unary(off_grid), lambda x: x.frac()),
     OpSpec("rsqrt", "rsqrt", al.rsqrt, lambda x: 1 / np.sqrt(x), unary(positive), lambda x: x.rsqrt()),
     OpSpec(
-        "reciprocal", "reciprocal", lambda x: x.reciprocal(), np.reciprocal, unary(nonzero), _torch_reciprocal
+        "reciprocal",
+        "reciprocal",
+        lambda x: x.reciprocal(),
+        np.reciprocal,
+        unary(nonzero),
+        lambda x: x.reciprocal(),
     ),
     OpSpec("expm1", "expm1", al.expm1, np.expm1, unary(), lambda x: x.expm1()),
     OpSpec("log1p", "log1p", lambda x: x.log1p(), np.log1p, unary(above_minus_one), lambda x: x.log1p()),

@@ -101,10 +101,10 @@ ARRAY_FUNCTIONS.update(
         np.stack: lambda arrays, axis=0: shape.stack(arrays, axis),
         np.clip: lambda x, a_min=None, a_max=None, **kwargs: elementwise.clip(x, a_min, a_max),
         np.einsum: lambda subscripts, *operands, **kwargs: linalg.einsum(subscripts, *operands),
-        np.round: lambda x, decimals=0, out=None: rounding.round(x, decimals),
-        np.fix: lambda x, out=None: rounding.fix(x),
-        np.isposinf: lambda x, out=None: predicates.isposinf(x),
-        np.isneginf: lambda x, out=None: predicates.isneginf(x),
+        np.round: rounding.round,
+        np.fix: rounding.fix,
+        np.isposinf: predicates.isposinf,
+        np.isneginf: predicates.isneginf,
         np.nan_to_num: lambda x, copy=True, nan=0.0, posinf=None, neginf=None: predicates.nan_to_num(
             x, nan, posinf, neginf
         ),
