@@ -140,6 +140,43 @@ from .ops.sort import cumprod
 from .ops.statistics import count_nonzero, median, nanmean, nansum, std_mean, var_mean
 from .sampling import bernoulli, multinomial, normal, randperm
 
+# isort: split
+from .ops.binary import arctan2, atan2, fmax, fmin, hypot, lerp, logaddexp, logaddexp2
+from .ops.elementwise import clamp_max, clamp_min
+from .ops.predicates import (
+    isfinite,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    nan_to_num,
+)
+from .ops.rounding import ceil, fix, floor, frac, round, trunc
+from .ops.transcendental import (
+    acos,
+    acosh,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctanh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    cosh,
+    expm1,
+    log1p,
+    reciprocal,
+    rsqrt,
+    sinh,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -186,6 +223,50 @@ __all__ += [
     "swapdims", "narrow", "tensor_split", "tile", "roll", "repeat_interleave", "diag", "diff", "cumprod",
     "dot", "inner", "tensordot", "count_nonzero", "nansum", "nanmean", "std_mean", "var_mean", "median",
     "scatter", "scatter_add", "index_add", "randperm", "bernoulli", "multinomial", "normal",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "nan_to_num",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "rsqrt",
+    "reciprocal",
+    "expm1",
+    "log1p",
+    "sinh",
+    "cosh",
+    "asin",
+    "acos",
+    "atan",
+    "asinh",
+    "acosh",
+    "atanh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "atan2",
+    "arctan2",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "lerp",
+    "clamp_min",
+    "clamp_max",
+    "fmax",
+    "fmin",
 ]  # fmt: skip
 
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):

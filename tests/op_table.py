@@ -1059,6 +1059,60 @@ def np_index_add(x: np.ndarray, source: np.ndarray, dim: int, index: np.ndarray,
     return out
 
 
+# -- more elementwise functions: domains, draws and references ----------------------------------
+
+
+def off_grid(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """At least 0.23 from an integer and from a half (the jumps of floor, ceil, trunc,
+    round and frac), also after scaling by 10 or 100 (round's decimals)."""
+    return on_grid(rng, shape, 0.23)
+
+
+def inside_unit(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Inside (-1, 1) and away from its ends (the poles of asin', acos', atanh)."""
+    return np.asarray(rng.uniform(-0.9, 0.9, shape))
+
+
+def above_one(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Away from acosh's pole at 1."""
+    return np.asarray(rng.uniform(1.2, 3.0, shape))
+
+
+def above_minus_one(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Away from log1p's pole at -1."""
+    return np.asarray(rng.uniform(-0.6, 2.0, shape))
+
+
+def draw_round(data: Any) -> Case:
+    case = unary(off_grid)(data)
+    case.kwargs["decimals"] = data.draw(st.sampled_from([0, 1, 2]), label="decimals")
+    return case
+
+
+def draw_lerp(data: Any) -> Case:
+    """start, end and a tensor weight (on both sides of PyTorch's switch at 0.5), broadcasting."""
+    shapes = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), label="shapes"
+    )
+    rng = rng_from(data)
+    start, end, weight = shapes.input_shapes
+    return Case((real(rng, start), real(rng, end), np.asarray(rng.uniform(-0.5, 1.5, weight))))
+
+
+def draw_lerp_scalar(data: Any) -> Case:
+    case = binary()(data)
+    case.kwargs["weight"] = data.draw(st.sampled_from([0.0, 0.3, 0.5, 0.8, 1.0, 1.7]), label="weight")
+    return case
+
+
+def np_lerp(start: np.ndarray, end: np.ndarray, weight: Any) -> np.ndarray:
+    return start + weight * (end - start)
+
+
+def np_logaddexp2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.logaddexp2(a, b)
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 S = 2.5  # a weak Python scalar operand
@@ -1908,6 +1962,102 @@ OPS: list[OpSpec] = [
         draw_index_add,
         lambda x, source, dim, index, alpha: x.index_add(dim, _torch_array(index), source, alpha=alpha),
     ),
+    # more elementwise functions in PyTorch's spellings
+    OpSpec("floor", "floor", al.floor, np.floor, unary(off_grid), lambda x: x.floor()),
+    OpSpec("ceil", "ceil", lambda x: x.ceil(), np.ceil, unary(off_grid), lambda x: _torch().ceil(x)),
+    OpSpec("trunc", "trunc", al.trunc, np.trunc, unary(off_grid), lambda x: x.trunc()),
+    OpSpec("fix", "trunc", lambda x: x.fix(), np.fix, unary(off_grid), lambda x: _torch().fix(x)),
+    OpSpec(
+        "round",
+        "round",
+        lambda x, decimals: al.round(x, decimals=decimals),
+        lambda x, decimals: np.round(x, decimals),
+        draw_round,
+        lambda x, decimals: _torch().round(x, decimals=decimals),
+    ),
+    OpSpec("frac", "frac", al.frac, lambda x: x - np.trunc(x), unary(off_grid), lambda x: x.frac()),
+    OpSpec("rsqrt", "rsqrt", al.rsqrt, lambda x: 1 / np.sqrt(x), unary(positive), lambda x: x.rsqrt()),
+    OpSpec(
+        "reciprocal",
+        "reciprocal",
+        lambda x: x.reciprocal(),
+        np.reciprocal,
+        unary(nonzero),
+        lambda x: x.reciprocal(),
+    ),
+    OpSpec("expm1", "expm1", al.expm1, np.expm1, unary(), lambda x: x.expm1()),
+    OpSpec("log1p", "log1p", lambda x: x.log1p(), np.log1p, unary(above_minus_one), lambda x: x.log1p()),
+    OpSpec("sinh", "sinh", al.sinh, np.sinh, unary(), lambda x: x.sinh()),
+    OpSpec("cosh", "cosh", lambda x: x.cosh(), np.cosh, unary(), lambda x: _torch().cosh(x)),
+    OpSpec("asin", "asin", al.asin, np.arcsin, unary(inside_unit), lambda x: x.asin()),
+    OpSpec("acos", "acos", lambda x: x.acos(), np.arccos, unary(inside_unit), lambda x: x.acos()),
+    OpSpec("atan", "atan", al.arctan, np.arctan, unary(), lambda x: _torch().arctan(x)),
+    OpSpec("asinh", "asinh", lambda x: x.arcsinh(), np.arcsinh, unary(), lambda x: x.asinh()),
+    OpSpec("acosh", "acosh", al.acosh, np.arccosh, unary(above_one), lambda x: x.acosh()),
+    OpSpec("atanh", "atanh", lambda x: x.atanh(), np.arctanh, unary(inside_unit), lambda x: x.atanh()),
+    OpSpec("atan2", "atan2", al.atan2, np.arctan2, binary(nonzero, real), lambda a, b: _torch().atan2(a, b)),
+    OpSpec(
+        "arctan2_method",
+        "atan2",
+        lambda a, b: a.arctan2(b),
+        np.arctan2,
+        binary(nonzero, real),
+        lambda a, b: a.arctan2(b),
+    ),
+    OpSpec("hypot", "hypot", al.hypot, np.hypot, binary(nonzero, nonzero), lambda a, b: a.hypot(b)),
+    OpSpec("logaddexp", "logaddexp", al.logaddexp, np.logaddexp, binary(), lambda a, b: a.logaddexp(b)),
+    OpSpec(
+        "logaddexp2",
+        "logaddexp2",
+        lambda a, b: a.logaddexp2(b),
+        np_logaddexp2,
+        binary(),
+        lambda a, b: _torch().logaddexp2(a, b),
+    ),
+    OpSpec("fmax", "fmax", al.fmax, np.fmax, draw_max_pair(0.25), lambda a, b: _torch().fmax(a, b)),
+    OpSpec("fmin", "fmin", lambda a, b: a.fmin(b), np.fmin, draw_max_pair(0.25), lambda a, b: a.fmin(b)),
+    OpSpec(
+        "maximum_method",
+        "maximum",
+        lambda a, b: a.maximum(b),
+        np.maximum,
+        draw_max_pair(0.25),
+        lambda a, b: a.maximum(b),
+    ),
+    OpSpec(
+        "minimum_method",
+        "minimum",
+        lambda a, b: a.minimum(b),
+        np.minimum,
+        draw_max_pair(0.25),
+        lambda a, b: a.minimum(b),
+    ),
+    OpSpec("lerp", "lerp", al.lerp, np_lerp, draw_lerp, lambda *args: _torch().lerp(*args)),
+    OpSpec(
+        "lerp_scalar_weight",
+        "lerp",
+        lambda a, b, weight: a.lerp(b, weight),
+        np_lerp,
+        draw_lerp_scalar,
+        lambda a, b, weight: a.lerp(b, weight),
+    ),
+    OpSpec(
+        "clamp_min",
+        "clip",
+        lambda x: x.clamp_min(CLIP_LOW),
+        lambda x: np.maximum(x, CLIP_LOW),
+        unary(away_from_clip_bounds),
+        lambda x: x.clamp_min(CLIP_LOW),
+    ),
+    OpSpec(
+        "clamp_max",
+        "clip",
+        lambda x: al.clamp_max(x, CLIP_HIGH),
+        lambda x: np.minimum(x, CLIP_HIGH),
+        unary(away_from_clip_bounds),
+        lambda x: _torch().clamp_max(x, CLIP_HIGH),
+    ),
+    OpSpec("nan_to_num", "nan_to_num", al.nan_to_num, np.nan_to_num, unary(), lambda x: x.nan_to_num()),
 ]
 
 OPS_BY_NAME = {spec.name: spec for spec in OPS}

@@ -139,6 +139,10 @@ DOCUMENTED_MODULES = [
     "autograd_lite.factories",
     "autograd_lite.serialization",
     "autograd_lite.data",
+    "autograd_lite.ops.predicates",
+    "autograd_lite.ops.rounding",
+    "autograd_lite.ops.transcendental",
+    "autograd_lite.ops.binary",
 ]
 
 

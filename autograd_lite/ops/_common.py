@@ -82,8 +82,19 @@ def normalize_axes(axis: Any, ndim: int, shape: tuple | None = None) -> tuple[in
 def quiet() -> np.errstate:
     """NumPy's divide and invalid flags off, for results that are inf or nan by definition
     (x / 0, log(0), 0 * inf): PyTorch returns them without a warning, and so does the library.
-    Entering it costs about 3 us, so ops use it only when their values call for it."""
+    Entering and leaving it costs about 0.8 us with NumPy 2.4 (a look at the values, such as
+    `x.min()` on 16 elements, about 0.7 us), so hot ops use it only when their values call for
+    it."""
     return np.errstate(divide="ignore", invalid="ignore")
+
+
+def silent() -> np.errstate:
+    """`quiet()` and overflow off too, for functions whose values leave their domain or the
+    dtype's range by definition (asin(2) = nan, atanh(1) = inf, sinh(1000) = inf), as
+    PyTorch's do without a warning. With NumPy 2.4 entering it costs 0.8 us, less than
+    looking for such values first (1.5 us for two reductions over 16 elements), so the ops
+    that use it enter it on every call."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def has_zero(value: Any) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import ARRAY_FUNCTIONS, UFUNCS, Tensor
-from . import arithmetic, elementwise, linalg, reduce, shape
+from . import arithmetic, binary, elementwise, linalg, predicates, reduce, rounding, shape, transcendental
 from ._common import as_tensor
 
 
@@ -51,9 +51,35 @@ UFUNCS.update(
         np.maximum: elementwise.maximum,
         np.minimum: elementwise.minimum,
         np.square: _square,
+        np.reciprocal: transcendental.reciprocal,
+        np.expm1: transcendental.expm1,
+        np.log1p: transcendental.log1p,
+        np.sinh: transcendental.sinh,
+        np.cosh: transcendental.cosh,
+        np.arcsin: transcendental.asin,
+        np.arccos: transcendental.acos,
+        np.arctan: transcendental.atan,
+        np.arcsinh: transcendental.asinh,
+        np.arccosh: transcendental.acosh,
+        np.arctanh: transcendental.atanh,
+        np.arctan2: binary.atan2,
+        np.hypot: binary.hypot,
+        np.logaddexp: binary.logaddexp,
+        np.logaddexp2: binary.logaddexp2,
+        np.fmax: binary.fmax,
+        np.fmin: binary.fmin,
+        np.floor: rounding.floor,
+        np.ceil: rounding.ceil,
+        np.trunc: rounding.trunc,
+        np.rint: rounding.round,
+        np.isinf: predicates.isinf,
+        np.logical_and: predicates.logical_and,
+        np.logical_or: predicates.logical_or,
+        np.logical_xor: predicates.logical_xor,
+        np.logical_not: predicates.logical_not,
         np.sign: _constant(np.sign),
-        np.isfinite: _constant(np.isfinite),
-        np.isnan: _constant(np.isnan),
+        np.isfinite: predicates.isfinite,
+        np.isnan: predicates.isnan,
         np.greater: _constant(np.greater),
         np.greater_equal: _constant(np.greater_equal),
         np.less: _constant(np.less),
@@ -75,6 +101,13 @@ ARRAY_FUNCTIONS.update(
         np.stack: lambda arrays, axis=0: shape.stack(arrays, axis),
         np.clip: lambda x, a_min=None, a_max=None, **kwargs: elementwise.clip(x, a_min, a_max),
         np.einsum: lambda subscripts, *operands, **kwargs: linalg.einsum(subscripts, *operands),
+        np.round: rounding.round,
+        np.fix: rounding.fix,
+        np.isposinf: predicates.isposinf,
+        np.isneginf: predicates.isneginf,
+        np.nan_to_num: lambda x, copy=True, nan=0.0, posinf=None, neginf=None: predicates.nan_to_num(
+            x, nan, posinf, neginf
+        ),
         np.shape: lambda x: as_tensor(x).shape,
         np.ndim: lambda x: as_tensor(x).ndim,
     }

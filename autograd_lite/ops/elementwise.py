@@ -608,6 +608,21 @@ def clamp(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - P
 clip = clamp
 
 
+def clamp_min(x: Any, min: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """`clamp(x, min=min)`: elementwise max(x, min), the gradient passing where x >= min.
+
+    >>> import autograd_lite as al
+    >>> al.tensor([-1.0, 2.0]).clamp_min(0.0)
+    tensor([0., 2.])
+    """
+    return clamp(x, min=min)
+
+
+def clamp_max(x: Any, max: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """`clamp(x, max=max)`: elementwise min(x, max), the gradient passing where x <= max."""
+    return clamp(x, max=max)
+
+
 class Maximum(Op):
     """max(a, b);  the gradient goes to the larger input, split equally on ties"""
 
@@ -725,3 +740,7 @@ Tensor.silu = silu
 Tensor.sign = sign
 Tensor.clip = clamp
 Tensor.clamp = clamp
+Tensor.clamp_min = clamp_min
+Tensor.clamp_max = clamp_max
+Tensor.maximum = maximum
+Tensor.minimum = minimum
