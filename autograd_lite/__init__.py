@@ -27,7 +27,6 @@ from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .graph import draw_graph
-from .graph_html import graph_html
 from .inplace import declare_updates
 from .ops import dispatch, in_place  # noqa: F401
 from .ops.arithmetic import add, div, fmod, mul, neg, pow, remainder, sub
@@ -272,6 +271,9 @@ __all__ += [
 # `nn` and `optim` are imported on first use (`al.nn`, `from autograd_lite import optim`):
 # `import autograd_lite` stays fast, and they, which import autograd_lite, load after it.
 _LAZY_PACKAGES = ("nn", "optim")
+# The interactive view's module (with json, html and importlib.resources) loads on first use
+# of `al.graph_html`: 2.5 ms of the 17 ms that importing autograd_lite takes over numpy.
+_LAZY_FUNCTIONS = {"graph_html": ".graph_page"}
 
 
 def __getattr__(name: str) -> Any:
@@ -279,8 +281,12 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(name)
         globals()[name] = module
         return module
+    if name in _LAZY_FUNCTIONS:
+        function = getattr(importlib.import_module(_LAZY_FUNCTIONS[name], __name__), name)
+        globals()[name] = function
+        return function
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY_PACKAGES])
+    return sorted([*globals(), *_LAZY_PACKAGES, *_LAZY_FUNCTIONS])

@@ -114,7 +114,7 @@ def draw_graph(
         import graphviz  # noqa: F401 - imported here: importing autograd_lite stays fast
     except ImportError:  # pragma: no cover - graphviz is a dependency
         raise ImportError("draw_graph needs the 'graphviz' Python package: pip install graphviz") from None
-    from .graph_html import graph_html
+    from .graph_page import graph_html
     from .graph_render import GraphDrawing
 
     options = DrawOptions(show_data, show_grad, grad_norms, max_values, repeat_after, show_inputs)

@@ -1,7 +1,7 @@
 """Turning a computation graph into the DOT text of a drawing: `CollectedGraph` gathers
 what is reachable from the output tensors, `Drawer` writes one node per tensor and per
 operation (or per collapsed module call) with their edges. Used by `draw_graph`
-(graph.py) and the interactive view (graph_html.py); styles are in graph_style.py."""
+(graph.py) and the interactive view (graph_page.py); styles are in graph_style.py."""
 
 from __future__ import annotations
 

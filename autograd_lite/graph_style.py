@@ -1,6 +1,6 @@
 """How graph drawings look: the gradient colour scale, the node styles of each role,
 the legend, the formatting of norms, shapes and values, and DOT text helpers. Shared by
-`draw_graph` (graph.py) and the interactive view (graph_html.py)."""
+`draw_graph` (graph.py) and the interactive view (graph_page.py)."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_modules_without_submodules_are_collapsed_by_default(monkeypatch):
     assert names == ["0: Linear", "1: ReLU", "2: Linear", "3: ReLU", "4: Linear"]
     assert len(data["states"]) == 32
     # more mixes than MAX_STATES: all collapsed, each module expanded alone, all expanded
-    monkeypatch.setattr(sys.modules["autograd_lite.graph_html"], "MAX_STATES", 16)
+    monkeypatch.setattr(sys.modules["autograd_lite.graph_page"], "MAX_STATES", 16)
     data = page_data(al.graph_html(loss, grad_norms=norms, module_calls=calls).html)
     assert sorted(data["states"]) == ["", "0", "0,1,2,3,4", "1", "2", "3", "4"]
 
