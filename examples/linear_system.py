@@ -62,9 +62,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = solve(args.iterations, args.lr, report_every=max(1, args.iterations // 10))
     exact = np.linalg.solve(np.array(A), np.array(Y))
-    np.set_printoptions(precision=5, suppress=True)
-    print(f"x   = {result['x']}   (exact solution {exact})")
-    print(f"A·x = {result['Ax']}   (Y = {np.array(Y)})")
+    # Only for these lines: main() also runs inside other programs (the tests).
+    with np.printoptions(precision=5, suppress=True):
+        print(f"x   = {result['x']}   (exact solution {exact})")
+        print(f"A·x = {result['Ax']}   (Y = {np.array(Y)})")
     print(f"max |A·x - Y| = {np.abs(result['Ax'] - np.array(Y)).max():.2e}")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
