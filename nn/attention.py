@@ -82,6 +82,8 @@ def scaled_dot_product_attention(
     1 / sqrt(E). A boolean `attn_mask` (broadcast to (..., L, S)) says where attending is
     allowed (True); a float one is added to the scores. `is_causal` lets query i attend
     keys 0..i only. Dropout with `dropout_p` is applied to the attention weights.
+    `enable_gqa=True`: key and value may have fewer heads (dim -3) than query, each serving a
+    group of consecutive query heads.
 
     >>> import autograd_lite as al, nn.functional as F
     >>> q = k = v = al.randn(2, 4, 8)
@@ -89,6 +91,8 @@ def scaled_dot_product_attention(
     (2, 4, 8)
     """
     query, key, value = as_tensor(query), as_tensor(key), as_tensor(value)
+    if enable_gqa:
+        key, value = _grouped(query, key), _grouped(query, value)
     _check_qkv(query, key, value)
     rows, cols = query.shape[-2], key.shape[-2]
     dtype = query.dtype
@@ -112,6 +116,23 @@ def scaled_dot_product_attention(
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
     out, _ = _attend(query, key, value, bias, float(dropout_p), factor)
     return out
+
+
+def _grouped(query: Tensor, kv: Tensor) -> Tensor:
+    """Grouped-query attention: each of key's / value's heads (dim -3) serves
+    query_heads / kv_heads consecutive query heads, as PyTorch's enable_gqa."""
+    if query.ndim < 3 or kv.ndim < 3:
+        raise ValueError(
+            f"scaled_dot_product_attention: enable_gqa needs a heads dimension (-3), got query of shape "
+            f"{query.shape} and key/value of shape {kv.shape}"
+        )
+    query_heads, kv_heads = query.shape[-3], kv.shape[-3]
+    if query_heads % kv_heads:
+        raise RuntimeError(
+            f"scaled_dot_product_attention: with enable_gqa the query's {query_heads} heads must be a "
+            f"multiple of key/value's {kv_heads} heads"
+        )
+    return kv if query_heads == kv_heads else kv.repeat_interleave(query_heads // kv_heads, dim=-3)
 
 
 def _check_qkv(query: Tensor, key: Tensor, value: Tensor) -> None:

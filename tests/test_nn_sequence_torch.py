@@ -272,3 +272,18 @@ def test_a_query_that_may_attend_nowhere_gets_zeros_as_in_torch():
 )
 def test_reprs_are_torchs(make):
     assert repr(make(nn)) == repr(make(torch.nn))
+
+
+def test_grouped_query_attention_matches_torch():
+    rng = _rng(21)
+    q = rng.normal(size=(2, 6, 4, 8))
+    kv = [rng.normal(size=(2, 2, 5, 8)) for _ in range(2)]
+    ours, theirs = _both([q, *kv])
+    out = F.scaled_dot_product_attention(*ours, enable_gqa=True)
+    expected = TF.scaled_dot_product_attention(*theirs, enable_gqa=True)
+    _close(out, expected)
+    _backward_both(out, expected)
+    for a, b in zip(ours, theirs):
+        _close(a.grad, b.grad)
+    with pytest.raises(RuntimeError, match="multiple of key/value's 4 heads"):
+        F.scaled_dot_product_attention(ours[0], al.randn(2, 4, 5, 8), al.randn(2, 4, 5, 8), enable_gqa=True)
