@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 
 import autograd_lite as al
-from autograd_lite import Tensor, as_tensor, get_default_dtype, linear
+from autograd_lite import Tensor, as_tensor, linear
 
 from . import init
 from .functional_dropout import dropout
 from .linear import Linear
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 
 def _attend(
@@ -198,7 +198,7 @@ class MultiheadAttention(Module):
         self.vdim = self.embed_dim if vdim is None else int(vdim)
         self._qkv_same_embed_dim = self.kdim == self.embed_dim and self.vdim == self.embed_dim
         self.dropout, self.batch_first, self.add_zero_attn = float(dropout), batch_first, add_zero_attn
-        dtype = np.dtype(dtype or get_default_dtype())
+        dtype = factory_dtype("MultiheadAttention", device, dtype)
         e = self.embed_dim
         if self._qkv_same_embed_dim:
             self.in_proj_weight = Parameter(np.empty((3 * e, e), dtype=dtype))
@@ -213,10 +213,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(np.zeros(3 * e, dtype=dtype))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(e, e, bias=bias)
-        if self.out_proj.weight.dtype != dtype:  # Linear makes the default dtype
-            for param in self.out_proj.parameters():
-                param.data = param.numpy().astype(dtype)
+        self.out_proj = Linear(e, e, bias=bias, dtype=dtype)
         if add_bias_kv:
             self.bias_k = Parameter(np.empty((1, 1, e), dtype=dtype))
             self.bias_v = Parameter(np.empty((1, 1, e), dtype=dtype))

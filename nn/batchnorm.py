@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, declare_updates, get_default_dtype
+from autograd_lite import Tensor, declare_updates
 
 from . import functional as F
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 
 class BatchNorm1d(Module):
@@ -37,6 +37,8 @@ class BatchNorm1d(Module):
         affine: bool = True,
         track_running_stats: bool = True,
         bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         if (
@@ -51,7 +53,7 @@ class BatchNorm1d(Module):
         self.affine = affine
         self.use_bias = bias
         self.track_running_stats = track_running_stats
-        dtype = get_default_dtype()
+        dtype = factory_dtype(type(self).__name__, device, dtype)
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
         else:

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, get_default_dtype
+from autograd_lite import Tensor
 
 from . import init
 from .convolution import conv1d, conv2d, int_tuple, padding_sides
 from .module import Module
 from .padding import pad
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 _PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 
@@ -35,6 +35,8 @@ class _ConvNd(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         layer, n = type(self).__name__, self._spatial
@@ -64,7 +66,7 @@ class _ConvNd(Module):
         else:
             self.padding = int_tuple(padding, n, "padding", layer, 0)
         self.padding_mode = padding_mode
-        dtype = get_default_dtype()
+        dtype = factory_dtype(layer, device, dtype)
         shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, as_tensor, declare_updates, get_default_dtype, no_grad
+from autograd_lite import Tensor, as_tensor, declare_updates, no_grad
 from autograd_lite.function import Op
 
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 
 def _rows_kept(indices: np.ndarray, padding_idx: int | None) -> np.ndarray | None:
@@ -213,7 +213,7 @@ class Embedding(Module):
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         shape = (self.num_embeddings, self.embedding_dim)
         if _weight is None:
-            self.weight = Parameter(np.empty(shape, dtype=np.dtype(dtype or get_default_dtype())))
+            self.weight = Parameter(np.empty(shape, dtype=factory_dtype("Embedding", device, dtype)))
             self.reset_parameters()
         else:
             data = _weight.numpy() if isinstance(_weight, Tensor) else np.asarray(_weight)

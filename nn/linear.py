@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, get_default_dtype, linear
+from autograd_lite import Tensor, linear
 
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 
 class Linear(Module):
@@ -26,14 +26,16 @@ class Linear(Module):
     ((2, 3), (5, 2))
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"Linear: {name} must be a non-negative int, got {value!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        dtype = get_default_dtype()
+        dtype = factory_dtype("Linear", device, dtype)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Tensor, as_tensor, get_default_dtype
+from autograd_lite import Tensor, as_tensor
 from autograd_lite.function import Op
 
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, factory_dtype
 
 
 def _normalized(x: Any, axes: tuple, eps: float) -> tuple[Any, Any]:
@@ -137,7 +137,7 @@ class LayerNorm(Module):
             raise ValueError(f"LayerNorm: normalized_shape must be non-empty sizes, got {normalized_shape!r}")
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = np.dtype(dtype or get_default_dtype())
+        dtype = factory_dtype("LayerNorm", device, dtype)
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
         else:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Tensor, get_default_dtype
+from autograd_lite import device as _device
 
 
 class Parameter(Tensor):
@@ -35,3 +36,22 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def factory_dtype(layer: str, device: Any = None, dtype: Any = None) -> np.dtype:
+    """The dtype a layer creates its parameters and buffers in, from PyTorch's factory
+    arguments `device=` and `dtype=`: `dtype`, or the default dtype. A device other than
+    the CPU raises RuntimeError, a dtype that is not floating point TypeError.
+
+    >>> factory_dtype("Linear", device="cpu"), factory_dtype("Linear", dtype="float64")
+    (dtype('float32'), dtype('float64'))
+    """
+    if device is not None and _device(str(device)).type != "cpu":
+        raise RuntimeError(
+            f"{layer}: device {str(device)!r} is not available: autograd_lite computes on the CPU "
+            "with NumPy; use device 'cpu'"
+        )
+    result = np.dtype(get_default_dtype() if dtype is None else dtype)
+    if result.kind != "f":
+        raise TypeError(f"{layer}: parameters must be floating point, got dtype={result}")
+    return result
