@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from autograd_lite import Tensor, as_tensor, declare_updates, device
+from autograd_lite.devices import check_cpu
 
 from . import hooks
 from .hooks import HookDict, RemovableHandle, add_hook, run_forward_hooks, run_pre_hooks
@@ -33,14 +34,6 @@ def _as_buffer(name: str, value: Any) -> Tensor | None:
     return Tensor(value)
 
 
-def _check_cpu(where: Any, what: str) -> None:
-    if device(str(where)).type != "cpu":
-        raise RuntimeError(
-            f"{what}: device {str(where)!r} is not available: autograd_lite computes on the "
-            "CPU with NumPy; use device 'cpu' (e.g. `al.device('cpu')`)"
-        )
-
-
 def _requested_dtype(args: tuple, kwargs: dict) -> np.dtype | None:
     """The dtype `Module.to(*args, **kwargs)` asks for (None: none), after checking the
     device; both validated before anything changes."""
@@ -56,7 +49,7 @@ def _requested_dtype(args: tuple, kwargs: dict) -> np.dtype | None:
         elif not isinstance(arg, bool):  # a bool is PyTorch's positional non_blocking
             dtype = arg
     if where is not None:
-        _check_cpu(where, "Module.to()")
+        check_cpu(where, "Module.to()")
     if dtype is None:
         return None
     try:
@@ -536,8 +529,8 @@ class Module:
 
     def cuda(self, device: Any = None) -> Module:
         """Refused with RuntimeError: there is no GPU (write `.to(device)` with a "cpu" device)."""
-        _check_cpu("cuda", "Module.cuda()")
-        return self  # not reached: _check_cpu raises
+        check_cpu("cuda", "Module.cuda()")
+        return self  # not reached: check_cpu raises
 
     # -- state -------------------------------------------------------------------
 

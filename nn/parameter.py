@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Tensor, get_default_dtype
-from autograd_lite import device as _device
+from autograd_lite.devices import check_cpu
 
 
 class Parameter(Tensor):
@@ -46,11 +46,7 @@ def factory_dtype(layer: str, device: Any = None, dtype: Any = None) -> np.dtype
     >>> factory_dtype("Linear", device="cpu"), factory_dtype("Linear", dtype="float64")
     (dtype('float32'), dtype('float64'))
     """
-    if device is not None and _device(str(device)).type != "cpu":
-        raise RuntimeError(
-            f"{layer}: device {str(device)!r} is not available: autograd_lite computes on the CPU "
-            "with NumPy; use device 'cpu'"
-        )
+    check_cpu(device, layer)
     result = np.dtype(get_default_dtype() if dtype is None else dtype)
     if result.kind != "f":
         raise TypeError(f"{layer}: parameters must be floating point, got dtype={result}")
